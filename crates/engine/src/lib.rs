@@ -1,0 +1,19 @@
+//! Meridian's query engine: one DataFusion session, fed through object stores.
+//!
+//! The engine knows nothing of browsers or terminals. The worker feeds it bytes
+//! read from a `File` or an HTTP object store; the CLI feeds it bytes from disk.
+//! It answers SQL with a stream of Arrow record batches and explains failures as
+//! [`EngineError`]s that turn into sentences with a position in the SQL.
+
+mod error;
+mod ipc;
+mod load;
+mod session;
+
+pub use datafusion;
+pub use datafusion::arrow;
+pub use error::EngineError;
+pub use ipc::ipc_stream_from_batches;
+pub use load::LoadRequest;
+pub use object_store;
+pub use session::Engine;

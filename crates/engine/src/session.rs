@@ -1,0 +1,155 @@
+//! The engine: a DataFusion session plus the datasets registered in it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::TryStreamExt;
+use meridian_model::{DatasetInfo, dataset::validate_table_name};
+use object_store::memory::InMemory;
+use url::Url;
+
+use crate::EngineError;
+
+/// Where bytes handed to the engine are kept, as an object store URL.
+pub(crate) const MEMORY_STORE_URL: &str = "memory://";
+
+/// A DataFusion session and its tables.
+pub struct Engine {
+    pub(crate) context: SessionContext,
+    pub(crate) memory: Arc<InMemory>,
+    pub(crate) datasets: BTreeMap<String, DatasetInfo>,
+    /// Where each table's bytes sit in the memory store, to free them on removal.
+    pub(crate) memory_paths: BTreeMap<String, object_store::path::Path>,
+    pub(crate) next_object_id: u64,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    /// Builds the one session Meridian uses, configured for where it runs.
+    pub fn new() -> Self {
+        let mut config = SessionConfig::new()
+            .with_target_partitions(default_partitions())
+            .with_information_schema(true);
+        let options = config.options_mut();
+        // Keep where each identifier stood in the SQL, so errors can point at it.
+        options.sql_parser.collect_spans = true;
+        // Skip row groups and pages by their statistics, and filter while decoding.
+        options.execution.parquet.pushdown_filters = true;
+        options.execution.parquet.reorder_filters = true;
+        let context = SessionContext::new_with_config(config);
+        let memory = Arc::new(InMemory::new());
+        // Always a valid URL literal; registering cannot fail.
+        if let Ok(url) = Url::parse(MEMORY_STORE_URL) {
+            context.register_object_store(&url, memory.clone());
+        }
+        Self {
+            context,
+            memory,
+            datasets: BTreeMap::new(),
+            memory_paths: BTreeMap::new(),
+            next_object_id: 0,
+        }
+    }
+
+    /// The DataFusion session, for callers that need its full API.
+    pub fn context(&self) -> &SessionContext {
+        &self.context
+    }
+
+    /// The registered datasets, by table name.
+    pub fn datasets(&self) -> impl Iterator<Item = &DatasetInfo> {
+        self.datasets.values()
+    }
+
+    pub fn dataset(&self, name: &str) -> Option<&DatasetInfo> {
+        self.datasets.get(name)
+    }
+
+    /// Plans `sql` and starts running it; the answer arrives as a stream of batches.
+    /// Dropping the stream stops the query.
+    pub async fn execute(&self, sql: &str) -> Result<SendableRecordBatchStream, EngineError> {
+        let frame = self.context.sql(sql).await.map_err(EngineError::sql)?;
+        frame.execute_stream().await.map_err(EngineError::sql)
+    }
+
+    /// Runs `sql` to the end and returns every batch with the result schema.
+    pub async fn query(&self, sql: &str) -> Result<(SchemaRef, Vec<RecordBatch>), EngineError> {
+        let stream = self.execute(sql).await?;
+        let schema = stream.schema();
+        let batches = stream
+            .try_collect::<Vec<_>>()
+            .await
+            .map_err(EngineError::execution)?;
+        Ok((schema, batches))
+    }
+
+    /// Gives table `from` the name `to`.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<DatasetInfo, EngineError> {
+        validate_table_name(to).map_err(EngineError::InvalidName)?;
+        if from == to {
+            return self
+                .datasets
+                .get(from)
+                .cloned()
+                .ok_or_else(|| EngineError::UnknownTable(from.to_string()));
+        }
+        if self.datasets.contains_key(to) {
+            return Err(EngineError::TableExists(to.to_string()));
+        }
+        let mut dataset = self
+            .datasets
+            .remove(from)
+            .ok_or_else(|| EngineError::UnknownTable(from.to_string()))?;
+        let provider = self
+            .context
+            .deregister_table(from)
+            .map_err(EngineError::internal)?
+            .ok_or_else(|| EngineError::UnknownTable(from.to_string()))?;
+        self.context
+            .register_table(to, provider)
+            .map_err(EngineError::internal)?;
+        if let Some(path) = self.memory_paths.remove(from) {
+            self.memory_paths.insert(to.to_string(), path);
+        }
+        dataset.name = to.to_string();
+        self.datasets.insert(to.to_string(), dataset.clone());
+        Ok(dataset)
+    }
+
+    /// Drops a table and frees the bytes it held.
+    pub async fn remove(&mut self, name: &str) -> Result<(), EngineError> {
+        if self.datasets.remove(name).is_none() {
+            return Err(EngineError::UnknownTable(name.to_string()));
+        }
+        self.context
+            .deregister_table(name)
+            .map_err(EngineError::internal)?;
+        if let Some(path) = self.memory_paths.remove(name) {
+            use object_store::ObjectStoreExt;
+            // The object may already be gone; nothing a person can act on.
+            let _ = self.memory.delete(&path).await;
+        }
+        Ok(())
+    }
+}
+
+/// One partition in the browser (a single thread); all cores natively.
+fn default_partitions() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}

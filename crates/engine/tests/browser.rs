@@ -1,0 +1,20 @@
+//! The engine's checks run inside headless Chromium, where the app runs it.
+//! `cargo test -p meridian-engine --target wasm32-unknown-unknown --test browser`
+
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn every_codec_and_csv_in_the_browser() {
+    common::every_codec_and_csv_read_the_same_rows().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_file_in_the_browser() {
+    common::a_bad_file_names_itself_and_spares_the_others().await;
+}

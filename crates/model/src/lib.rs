@@ -1,0 +1,19 @@
+//! Meridian's model: the plain, serialisable types every other crate shares.
+//!
+//! Nothing here touches the browser or the query engine, so the UI, the worker,
+//! the CLI and the tests all agree on one vocabulary.
+
+pub mod dataset;
+pub mod error;
+pub mod format;
+pub mod protocol;
+pub mod result_table;
+
+pub use dataset::{
+    ColumnInfo, DatasetInfo, DatasetSource, table_name_from_file_name, unique_table_name,
+    validate_table_name,
+};
+pub use error::{ErrorKind, SqlPosition, SqlSpan, UserError};
+pub use format::DatasetFormat;
+pub use protocol::{PROTOCOL_VERSION, Request, Response};
+pub use result_table::{ResultTable, ResultTableError};

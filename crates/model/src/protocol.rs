@@ -1,0 +1,173 @@
+//! The messages between the UI thread and the engine worker.
+//!
+//! Each message travels as a JSON string beside at most one binary payload: a
+//! browser `File` going in, Arrow IPC bytes (a transferable buffer) coming out.
+//! Bumping [`PROTOCOL_VERSION`] is required whenever a message changes shape;
+//! the UI and the worker are always built together, so a mismatch is a bug.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DatasetFormat, DatasetInfo, DatasetSource, UserError};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// What the UI asks of the engine. `request_id` pairs an answer with its question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Load a dataset and register it as table `name`. For `DatasetSource::File`,
+    /// the browser `File` travels beside this message.
+    Register {
+        request_id: u64,
+        name: String,
+        format: DatasetFormat,
+        source: DatasetSource,
+    },
+    /// Give table `from` the name `to`.
+    Rename {
+        request_id: u64,
+        from: String,
+        to: String,
+    },
+    /// Drop a table.
+    Remove { request_id: u64, name: String },
+    /// Run one SQL statement; the answer carries the result as Arrow IPC bytes.
+    Query { request_id: u64, sql: String },
+    /// Panic inside the engine on purpose, to exercise crash recovery from tests.
+    CrashForTesting { request_id: u64 },
+}
+
+impl Request {
+    pub fn request_id(&self) -> u64 {
+        match self {
+            Self::Register { request_id, .. }
+            | Self::Rename { request_id, .. }
+            | Self::Remove { request_id, .. }
+            | Self::Query { request_id, .. }
+            | Self::CrashForTesting { request_id } => *request_id,
+        }
+    }
+}
+
+/// What the engine tells the UI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    /// The worker has started and can take requests.
+    Ready {
+        protocol_version: u32,
+    },
+    /// Bytes read so far while loading; `total_bytes` is absent when unknown.
+    Progress {
+        request_id: u64,
+        loaded_bytes: u64,
+        total_bytes: Option<u64>,
+    },
+    Registered {
+        request_id: u64,
+        dataset: DatasetInfo,
+    },
+    Renamed {
+        request_id: u64,
+        dataset: DatasetInfo,
+    },
+    Removed {
+        request_id: u64,
+        name: String,
+    },
+    /// A query's result; the Arrow IPC stream travels beside this message.
+    QueryDone {
+        request_id: u64,
+        row_count: u64,
+        elapsed_ms: f64,
+    },
+    Failed {
+        request_id: u64,
+        error: UserError,
+    },
+    /// The engine panicked; the worker is no longer usable and must be replaced.
+    Crashed {
+        message: String,
+    },
+}
+
+impl Request {
+    pub fn to_json(&self) -> String {
+        // Serialising these plain enums cannot fail: no maps with non-string keys, no floats as keys.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+impl Response {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn requests_round_trip_through_json() {
+        let requests = [
+            Request::Register {
+                request_id: 1,
+                name: "t".into(),
+                format: DatasetFormat::Csv,
+                source: DatasetSource::File {
+                    file_name: "t.csv".into(),
+                },
+            },
+            Request::Rename {
+                request_id: 2,
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Request::Remove {
+                request_id: 3,
+                name: "b".into(),
+            },
+            Request::Query {
+                request_id: 4,
+                sql: "SELECT 1".into(),
+            },
+            Request::CrashForTesting { request_id: 5 },
+        ];
+        for request in requests {
+            let decoded = Request::from_json(&request.to_json()).expect("round trip");
+            assert_eq!(decoded, request);
+        }
+    }
+
+    #[test]
+    fn responses_round_trip_through_json() {
+        let response = Response::Failed {
+            request_id: 9,
+            error: UserError::new(ErrorKind::Load, "bad file"),
+        };
+        assert_eq!(
+            Response::from_json(&response.to_json()).expect("round trip"),
+            response
+        );
+    }
+
+    #[test]
+    fn the_wire_spelling_is_stable() {
+        let json = Request::Query {
+            request_id: 7,
+            sql: "SELECT 1".into(),
+        }
+        .to_json();
+        assert_eq!(json, r#"{"type":"query","request_id":7,"sql":"SELECT 1"}"#);
+    }
+}

@@ -1,0 +1,141 @@
+//! What the worker does with each request.
+
+use futures::TryStreamExt;
+use meridian_engine::{Engine, LoadRequest, ipc_stream_from_batches};
+use meridian_model::{DatasetSource, ErrorKind, Request, Response, UserError};
+use wasm_bindgen::JsCast;
+
+use crate::browser::{Incoming, now_ms, post};
+use crate::read::{self, Remote};
+
+pub async fn handle(engine: &mut Engine, incoming: Incoming) {
+    let request_id = incoming.request.request_id();
+    let answer = match incoming.request {
+        Request::Register {
+            name,
+            format,
+            source,
+            ..
+        } => register(engine, request_id, name, format, source, incoming.payload)
+            .await
+            .map(|dataset| Response::Registered {
+                request_id,
+                dataset,
+            }),
+        Request::Rename { from, to, .. } => engine
+            .rename(&from, &to)
+            .map(|dataset| Response::Renamed {
+                request_id,
+                dataset,
+            })
+            .map_err(|e| e.to_user_error()),
+        Request::Remove { name, .. } => engine
+            .remove(&name)
+            .await
+            .map(|()| Response::Removed { request_id, name })
+            .map_err(|e| e.to_user_error()),
+        Request::Query { sql, .. } => match query(engine, &sql).await {
+            Ok((row_count, elapsed_ms, bytes)) => {
+                let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
+                post(
+                    &Response::QueryDone {
+                        request_id,
+                        row_count,
+                        elapsed_ms,
+                    },
+                    Some(buffer),
+                );
+                return;
+            }
+            Err(error) => Err(error),
+        },
+        Request::CrashForTesting { .. } => {
+            panic!("the engine was asked to crash, to test recovery");
+        }
+    };
+    let response = answer.unwrap_or_else(|error| Response::Failed { request_id, error });
+    post(&response, None);
+}
+
+async fn query(engine: &Engine, sql: &str) -> Result<(u64, f64, Vec<u8>), UserError> {
+    let started = now_ms();
+    let stream = engine.execute(sql).await.map_err(|e| e.to_user_error())?;
+    let schema = stream.schema();
+    let batches: Vec<_> = stream
+        .try_collect()
+        .await
+        .map_err(|e| UserError::new(ErrorKind::Execution, e.message().to_string()))?;
+    let elapsed_ms = now_ms() - started;
+    let row_count = batches.iter().map(|b| b.num_rows() as u64).sum();
+    let bytes = ipc_stream_from_batches(&schema, &batches).map_err(|e| e.to_user_error())?;
+    Ok((row_count, elapsed_ms, bytes))
+}
+
+async fn register(
+    engine: &mut Engine,
+    request_id: u64,
+    name: String,
+    format: meridian_model::DatasetFormat,
+    source: DatasetSource,
+    payload: wasm_bindgen::JsValue,
+) -> Result<meridian_model::DatasetInfo, UserError> {
+    let progress = move |loaded_bytes: u64, total_bytes: Option<u64>| {
+        post(
+            &Response::Progress {
+                request_id,
+                loaded_bytes,
+                total_bytes,
+            },
+            None,
+        );
+    };
+    let (file_name, remote) = match &source {
+        DatasetSource::File { file_name } => {
+            let file: web_sys::File = payload.dyn_into().map_err(|_| {
+                UserError::new(
+                    ErrorKind::Internal,
+                    format!("The file '{file_name}' did not reach the engine (this is a bug in Meridian)."),
+                )
+            })?;
+            let bytes = read::read_file(&file, &progress).await.map_err(|reason| {
+                UserError::new(
+                    ErrorKind::Load,
+                    format!("Could not read '{file_name}': {reason}"),
+                )
+            })?;
+            (file_name.clone(), Remote::Downloaded(bytes))
+        }
+        DatasetSource::Sample { url } | DatasetSource::Url { url } => {
+            let file_name = url_file_name(url);
+            let remote = read::open_url(url, format, &progress)
+                .await
+                .map_err(|reason| {
+                    UserError::new(ErrorKind::Load, format!("Could not load {url}: {reason}"))
+                })?;
+            (file_name, remote)
+        }
+    };
+    let request = LoadRequest {
+        name,
+        format,
+        source,
+        file_name,
+    };
+    let registered = match remote {
+        Remote::Downloaded(bytes) => engine.register_bytes(request, bytes).await,
+        Remote::Ranged { store, url, size } => {
+            engine.register_object(request, store, &url, size).await
+        }
+    };
+    registered.map_err(|e| e.to_user_error())
+}
+
+fn url_file_name(url: &str) -> String {
+    url.split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .rsplit('/')
+        .next()
+        .unwrap_or(url)
+        .to_string()
+}

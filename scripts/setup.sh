@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs everything Meridian needs to build, serve and test, idempotently:
+# Debian packages, the wasm32 target, Trunk, wasm-bindgen (the Cargo.lock
+# version), wasm-opt from npm, the node packages, the editor bundle and the
+# bundled sample data. Only package registries are used; nothing from GitHub.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+step "Debian packages"
+missing=()
+command -v clang >/dev/null || missing+=(clang llvm)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+command -v brotli >/dev/null || missing+=(brotli)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+if ((${#missing[@]})); then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+else
+  echo "all present"
+fi
+
+step "Rust wasm32 target"
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+step "Trunk 0.21.14"
+if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
+  cargo install --locked trunk --version 0.21.14
+fi
+
+step "wasm-bindgen (the version in Cargo.lock)"
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$bindgen_version"; then
+  # --locked can fail when the registry lags a pinned dependency; retry without.
+  cargo install --locked wasm-bindgen-cli --version "$bindgen_version" \
+    || cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+step "node packages (wasm-opt, editor, end-to-end tests)"
+for dir in tools editor tests/e2e; do
+  if [[ ! -d $dir/node_modules || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+wasm-opt --version
+
+step "SQL editor bundle"
+if [[ ! -f public/vendor/editor.js ]] || [[ -n $(find editor/src editor/package-lock.json -newer public/vendor/editor.js) ]]; then
+  (cd editor && npm run --silent build)
+fi
+ls -l public/vendor/editor.js
+
+step "Bundled sample data"
+if [[ ! -f public/samples/transactions.parquet || ! -f public/samples/telemetry.parquet || crates/samples/src -nt public/samples/transactions.parquet ]]; then
+  cargo run --quiet -p meridian-cli -- samples --rows "$MERIDIAN_SAMPLE_ROWS" --out public/samples --formats parquet
+fi
+ls -l public/samples

@@ -1,0 +1,11 @@
+//! Meridian's browser UI. It never runs a query itself: every SQL statement and
+//! every file goes to the engine worker through [`engine_client::EngineClient`].
+
+pub mod app;
+pub mod components;
+pub mod editor_bridge;
+pub mod engine_client;
+pub mod format;
+pub mod storage;
+
+pub use app::App;

@@ -1,0 +1,47 @@
+// Story: a person picks a CSV and a Parquet file at once; both become tables
+// named after their files, and SQL over them answers correctly.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { appDist } from './support/env.mjs';
+import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { CITIES_VISITS_SUM, FIXTURE_ROWS, cliCount, fixtures } from './support/fixtures.mjs';
+import { startServer } from './support/server.mjs';
+
+describe('upload: a CSV and a Parquet file together', { timeout: 180_000 }, () => {
+  let server, browser, app, files;
+
+  before(async () => {
+    files = await fixtures();
+    server = await startServer({ root: appDist() });
+    browser = await launch();
+    app = await openApp(browser, `${server.url}/`);
+  });
+
+  after(() => closeAll(app, browser, server));
+
+  it('lists both files as tables named without their extensions', async () => {
+    await app.uploadFiles([files.citiesCsv, files.paymentsParquet]);
+    await app.waitForDataset('cities');
+    await app.waitForDataset('payments');
+  });
+
+  it('sums a CSV column', async () => {
+    await app.setSql('SELECT sum(visits) AS total FROM cities');
+    const outcome = await app.runAndWait();
+    assert.equal(outcome.error, null, `the query failed: ${outcome.error}`);
+    assert.deepEqual(await app.columnNames(), ['total']);
+    const rows = await app.resultRows();
+    assert.equal(cellNumber(rows[0][0]), CITIES_VISITS_SUM);
+  });
+
+  it('counts the Parquet rows', async () => {
+    await app.setSql('SELECT count(*) AS n FROM payments');
+    const outcome = await app.runAndWait();
+    assert.equal(outcome.error, null, `the query failed: ${outcome.error}`);
+    const rows = await app.resultRows();
+    assert.equal(cellNumber(rows[0][0]), FIXTURE_ROWS);
+    assert.equal(cellNumber(rows[0][0]), await cliCount(files.paymentsParquet, 'payments'));
+    assert.deepEqual(app.pageErrors, []);
+  });
+});

@@ -5,7 +5,7 @@ pub fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn millis_keep_a_readable_precision() {
-        assert_eq!(millis(3.14159), "3.1 ms");
+        assert_eq!(millis(3.125), "3.1 ms");
         assert_eq!(millis(245.6), "246 ms");
         assert_eq!(millis(12_345.0), "12.3 s");
     }

@@ -6,8 +6,11 @@
 //! request runs on the worker's event loop with `spawn_local` and its answer
 //! comes back through a (Send) oneshot channel.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -29,39 +32,69 @@ use crate::read::describe;
 
 const STORE: &str = "HTTP";
 
-/// One remote file of known size, read by ranges.
+/// A remote file the store knows: its size, and the query string to send with
+/// every request (signed URLs need it).
+#[derive(Clone, Debug)]
+struct RemoteFile {
+    size: u64,
+    query: Option<String>,
+}
+
+/// The remote files of one origin, read by ranges. DataFusion keeps one object
+/// store per origin, so every file of that origin must live in the same store.
 #[derive(Debug)]
 pub struct HttpRangeStore {
     /// `scheme://host:port`, with no trailing slash.
     origin: String,
-    /// The query string to send with every request (signed URLs need it).
-    query: Option<String>,
-    size: u64,
+    files: Mutex<HashMap<String, RemoteFile>>,
+}
+
+thread_local! {
+    static STORES: RefCell<HashMap<String, Arc<HttpRangeStore>>> = RefCell::new(HashMap::new());
 }
 
 impl HttpRangeStore {
-    pub fn new(url: &Url, size: u64) -> Self {
-        Self {
-            origin: url.origin().ascii_serialization(),
-            query: url.query().map(str::to_string),
+    /// The store for `url`'s origin, now knowing that `url` has `size` bytes.
+    pub fn for_file(url: &Url, size: u64) -> Arc<Self> {
+        let origin = url.origin().ascii_serialization();
+        let store = STORES.with(|stores| {
+            stores
+                .borrow_mut()
+                .entry(origin.clone())
+                .or_insert_with(|| {
+                    Arc::new(Self {
+                        origin,
+                        files: Mutex::new(HashMap::new()),
+                    })
+                })
+                .clone()
+        });
+        let path = url.path().trim_start_matches('/').to_string();
+        let file = RemoteFile {
             size,
+            query: url.query().map(str::to_string),
+        };
+        if let Ok(mut files) = store.files.lock() {
+            files.insert(path, file);
         }
+        store
     }
 
-    fn url_of(&self, location: &Path) -> String {
-        match &self.query {
+    fn file(&self, location: &Path) -> Result<RemoteFile> {
+        self.files
+            .lock()
+            .ok()
+            .and_then(|files| files.get(location.as_ref()).cloned())
+            .ok_or_else(|| Error::NotFound {
+                path: location.to_string(),
+                source: format!("{}/{location} was never opened", self.origin).into(),
+            })
+    }
+
+    fn url_of(&self, location: &Path, file: &RemoteFile) -> String {
+        match &file.query {
             Some(query) => format!("{}/{location}?{query}", self.origin),
             None => format!("{}/{location}", self.origin),
-        }
-    }
-
-    fn meta(&self, location: &Path) -> ObjectMeta {
-        ObjectMeta {
-            location: location.clone(),
-            last_modified: chrono::Utc::now(),
-            size: self.size,
-            e_tag: None,
-            version: None,
         }
     }
 }
@@ -93,17 +126,25 @@ impl ObjectStore for HttpRangeStore {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        let meta = self.meta(location);
+        let file = self.file(location)?;
+        let size = file.size;
+        let meta = ObjectMeta {
+            location: location.clone(),
+            last_modified: chrono::Utc::now(),
+            size,
+            e_tag: None,
+            version: None,
+        };
         let range = match options.range {
-            None => 0..self.size,
-            Some(GetRange::Bounded(range)) => range.start..range.end.min(self.size),
-            Some(GetRange::Offset(start)) => start..self.size,
-            Some(GetRange::Suffix(length)) => self.size.saturating_sub(length)..self.size,
+            None => 0..size,
+            Some(GetRange::Bounded(range)) => range.start..range.end.min(size),
+            Some(GetRange::Offset(start)) => start..size,
+            Some(GetRange::Suffix(length)) => size.saturating_sub(length)..size,
         };
         let bytes = if options.head || range.is_empty() {
             Bytes::new()
         } else {
-            fetch_range(self.url_of(location), range.clone())
+            fetch_range(self.url_of(location, &file), range.clone())
                 .await
                 .map_err(|message| Error::Generic {
                     store: STORE,

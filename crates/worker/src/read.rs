@@ -111,7 +111,7 @@ pub async fn open_url(
         && let Some(size) = ranged_size(url).await
     {
         progress(0, Some(size));
-        let store = Arc::new(HttpRangeStore::new(&parsed, size));
+        let store = HttpRangeStore::for_file(&parsed, size);
         return Ok(Remote::Ranged {
             store,
             url: parsed,

@@ -58,6 +58,8 @@ ls -l public/vendor/editor.js
 
 step "Bundled sample data"
 if [[ ! -f public/samples/transactions.parquet || ! -f public/samples/telemetry.parquet || crates/samples/src -nt public/samples/transactions.parquet ]]; then
-  cargo run --quiet -p meridian-cli -- samples --rows "$MERIDIAN_SAMPLE_ROWS" --out public/samples --formats parquet
+  # Built with the whole workspace's features, so the test build reuses every artifact.
+  cargo build --quiet --workspace --bins
+  "$CARGO_TARGET_DIR/debug/meridian" samples --rows "$MERIDIAN_SAMPLE_ROWS" --out public/samples --formats parquet
 fi
 ls -l public/samples

@@ -16,7 +16,8 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Lints (wasm32, with the browser's bans in scripts/clippy_wasm)"
 CLIPPY_CONF_DIR=scripts/clippy_wasm cargo clippy --target wasm32-unknown-unknown --quiet \
-  -p meridian-app -p meridian-worker -p meridian-engine -p meridian-model -p meridian-samples -- -D warnings
+  -p meridian-app -p meridian-worker -p meridian-engine -p meridian-model -p meridian-samples -p meridian-chart \
+  -- -D warnings
 
 step "Native tests"
 cargo test --workspace --quiet
@@ -30,7 +31,7 @@ step "Build the app"
 trunk build --dist "$CARGO_TARGET_DIR/e2e-dist"
 
 step "End-to-end tests (Playwright, headless Chromium)"
-cargo build --quiet -p meridian-cli
+cargo build --quiet --workspace --bins
 MERIDIAN_DIST="$CARGO_TARGET_DIR/e2e-dist" \
 MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian" \
   node --test --test-concurrency=1 tests/e2e/all.test.mjs

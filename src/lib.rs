@@ -2,6 +2,7 @@
 //! every file goes to the engine worker through [`engine_client::EngineClient`].
 
 pub mod app;
+pub mod chart_runner;
 pub mod components;
 pub mod editor_bridge;
 pub mod engine_client;

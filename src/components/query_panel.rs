@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use meridian_model::{ErrorKind, UserError};
 
 use crate::app::{EngineHandle, RunRequest};
+use crate::components::chart_panel::ChartPanel;
 use crate::components::results_grid::ResultsGrid;
 use crate::editor_bridge::{self, EditorCallbacks, EditorHandle};
 use crate::engine_client::{EngineState, QueryAnswer};
@@ -31,6 +32,11 @@ pub fn QueryPanel() -> impl IntoView {
     let editor = StoredValue::new_local(None::<EditorHandle>);
     let editor_error = RwSignal::new(None::<String>);
     let host = NodeRef::<Div>::new();
+    // The SQL behind the result on screen, which the chart panel aggregates.
+    let ran_sql = RwSignal::new(None::<String>);
+    let show_chart = RwSignal::new(
+        storage::load_chart().is_some_and(|s| s.kind != meridian_model::ChartKind::Table),
+    );
 
     let run = move || {
         if matches!(outcome.get_untracked(), Outcome::Running) {
@@ -55,7 +61,10 @@ pub fn QueryPanel() -> impl IntoView {
                 ))
             });
             match result {
-                Ok(answer) => outcome.set(Outcome::Done(answer)),
+                Ok(answer) => {
+                    ran_sql.set(Some(text.clone()));
+                    outcome.set(Outcome::Done(answer));
+                }
                 Err(error) => {
                     if let Some(span) = error.span {
                         let (from, to) = span.to_offsets(&text);
@@ -146,6 +155,12 @@ pub fn QueryPanel() -> impl IntoView {
         _ => None,
     });
 
+    let schema = Signal::derive(move || match outcome.get() {
+        Outcome::Done(answer) => Some(answer.table.schema().clone()),
+        _ => None,
+    });
+    let has_result = move || matches!(outcome.get(), Outcome::Done(_));
+
     view! {
         <section class="query">
             <div class="editor-host" aria-label="SQL editor" node_ref=host></div>
@@ -162,7 +177,17 @@ pub fn QueryPanel() -> impl IntoView {
                 <span class="query-status" aria-label="Query status" aria-live="polite">{status}</span>
             </div>
             {move || error().map(|error| view! { <QueryError error=error /> })}
-            <ResultsGrid table=table />
+            <Show when=has_result>
+                <div class="view-tabs" role="tablist" aria-label="Result view">
+                    <button role="tab" aria-selected=move || (!show_chart.get()).to_string()
+                        on:click=move |_| show_chart.set(false)>"Table"</button>
+                    <button role="tab" aria-selected=move || show_chart.get().to_string()
+                        on:click=move |_| show_chart.set(true)>"Chart"</button>
+                </div>
+            </Show>
+            <Show when=move || show_chart.get() && has_result() fallback=move || view! { <ResultsGrid table=table /> }>
+                <ChartPanel base_sql=ran_sql.into() schema=schema />
+            </Show>
         </section>
     }
 }

@@ -36,10 +36,21 @@ pub enum CliError {
     Write { path: PathBuf, source: SampleError },
     #[error("could not print the result: {0}")]
     Output(String),
+    #[error("{0}")]
+    Chart(meridian_chart::ChartError),
+    #[error("'{}' is not a chart spec Meridian reads: {error}", .path.display())]
+    Spec {
+        path: PathBuf,
+        error: meridian_model::ChartSpecError,
+    },
+    #[error("'{0}' is not a time: write 2024-03-04 or 2024-03-04T12:00:00Z")]
+    BadTime(String),
+    #[error("--from and --to go together, and --to must be after --from")]
+    BadRange,
 }
 
 impl CliError {
-    fn engine(error: EngineError, sql: Option<&str>) -> Self {
+    pub fn engine(error: EngineError, sql: Option<&str>) -> Self {
         Self::Engine {
             error: error.to_user_error(),
             sql: sql.map(str::to_string),
@@ -94,6 +105,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 );
             }
             Ok(())
+        }
+        Command::Chart(args) => {
+            let mut engine = Engine::new();
+            for file in &args.files {
+                register_file(&mut engine, file, None).await?;
+            }
+            crate::chart::run(&engine, &args).await
         }
         Command::Schema { file } => {
             let mut engine = Engine::new();

@@ -4,9 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-mod args;
-mod commands;
-mod output;
+use meridian_cli::{args, commands};
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();

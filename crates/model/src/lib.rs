@@ -3,12 +3,17 @@
 //! Nothing here touches the browser or the query engine, so the UI, the worker,
 //! the CLI and the tests all agree on one vocabulary.
 
+pub mod chart_spec;
 pub mod dataset;
 pub mod error;
 pub mod format;
 pub mod protocol;
 pub mod result_table;
 
+pub use chart_spec::{
+    Aggregation, BarMode, CHART_SPEC_VERSION, ChartKind, ChartSpec, ChartSpecError, GeoBox,
+    NumberFormat, Theme, TimeBucket, TimeRange,
+};
 pub use dataset::{
     ColumnInfo, DatasetInfo, DatasetSource, table_name_from_file_name, unique_table_name,
     validate_table_name,

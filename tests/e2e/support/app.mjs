@@ -249,6 +249,66 @@ export class MeridianPage {
     return (await notice.count()) ? notice.innerText() : null;
   }
 
+  // ---- the chart panel ----
+
+  async showChart() {
+    await this.page.getByRole('tab', { name: 'Chart', exact: true }).click();
+  }
+
+  chartStatus() {
+    return this.page.locator('[aria-label="Chart status"]').innerText();
+  }
+
+  /** Waits until the chart status matches; returns the match. */
+  waitForChartStatus(pattern, timeout = QUERY_TIMEOUT) {
+    let last = '';
+    return this.#until(
+      async () => (last = await this.chartStatus()).match(pattern),
+      () => `chart status ${pattern} (last: "${last}")`,
+      timeout,
+    );
+  }
+
+  /** The plot area in page pixels, from the canvas's data attributes. */
+  async plotBox() {
+    const canvas = this.page.locator('[aria-label="Chart drawing"]');
+    const box = await canvas.boundingBox();
+    const attr = async (name) => Number(await canvas.getAttribute(`data-plot-${name}`));
+    return {
+      left: box.x + (await attr('left')),
+      top: box.y + (await attr('top')),
+      right: box.x + (await attr('right')),
+      bottom: box.y + (await attr('bottom')),
+    };
+  }
+
+  /** Drags across the chart from (x0, y0) to (x1, y1), page pixels. */
+  async dragOnChart(x0, y0, x1, y1) {
+    await this.page.mouse.move(x0, y0);
+    await this.page.mouse.down();
+    await this.page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
+    await this.page.mouse.move(x1, y1, { steps: 4 });
+    await this.page.mouse.up();
+  }
+
+  async tooltip() {
+    const tip = this.page.getByRole('tooltip');
+    return (await tip.count()) ? tip.innerText() : null;
+  }
+
+  playbackLabel() {
+    return this.page.locator('[aria-label="Playback time"]').innerText();
+  }
+
+  waitForPlaybackLabel(pattern, timeout = QUERY_TIMEOUT) {
+    let last = '';
+    return this.#until(
+      async () => (last = await this.playbackLabel().catch(() => '')).match(pattern),
+      () => `playback label ${pattern} (last: "${last}")`,
+      timeout,
+    );
+  }
+
   // ---- failures ----
 
   /** What the browser said that may explain a failure. */

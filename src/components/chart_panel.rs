@@ -1,0 +1,431 @@
+//! The chart panel: a chart of the current result, suggested from its columns,
+//! aggregated by the engine and drawn on a canvas with plotters. Dragging on a
+//! time chart zooms (finer buckets); dragging or scrolling on a map pans and
+//! zooms (bins recomputed for the visible box); maps over time play back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arrow_schema::SchemaRef;
+use leptos::html::{Canvas, Div};
+use leptos::prelude::*;
+use meridian_chart::{ChartData, ChartFrame, DrawOptions, hover, suggest::suggest};
+use meridian_model::{ChartKind, ChartSpec, GeoBox, TimeRange, UserError};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::app::EngineHandle;
+use crate::chart_runner::{ChartResult, make_chart};
+use crate::components::chart_editor::ChartEditor;
+use crate::components::chart_export::ChartExport;
+use crate::{format, storage};
+
+const CHART_HEIGHT_PX: u32 = 420;
+const PLAYBACK_STEP: Duration = Duration::from_millis(800);
+
+#[derive(Clone, Debug)]
+enum ChartState {
+    Idle,
+    Running,
+    Ready(Arc<ChartResult>),
+    Failed(UserError),
+}
+
+/// Whether every column the spec names is in the result.
+fn fits(spec: &ChartSpec, schema: &SchemaRef) -> bool {
+    [
+        &spec.x,
+        &spec.y,
+        &spec.color,
+        &spec.size,
+        &spec.lat,
+        &spec.lon,
+    ]
+    .into_iter()
+    .flatten()
+    .all(|name| schema.index_of(name).is_ok())
+        && spec.kind != ChartKind::Table
+}
+
+/// Draws on the canvas, sized to its box; returns where the plot landed.
+fn paint(
+    canvas: &HtmlCanvasElement,
+    spec: &ChartSpec,
+    data: &ChartData,
+    frame: Option<usize>,
+) -> Result<ChartFrame, String> {
+    let width = canvas.client_width().max(320) as u32;
+    let height = match canvas.client_height() {
+        0 => CHART_HEIGHT_PX,
+        measured => measured.max(200) as u32,
+    };
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let backend =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    meridian_chart::draw(&root, spec, data, DrawOptions { frame }).map_err(|e| e.to_string())
+}
+
+/// The visible box after zooming by `factor` (< 1 zooms in) around `center`.
+fn zoomed(view: &GeoBox, center: (f64, f64), factor: f64) -> GeoBox {
+    let width = (view.width_deg() * factor).clamp(0.5, 360.0);
+    let height = (view.height_deg() * factor).clamp(0.25, 180.0);
+    let (lon, lat) = center;
+    let south = (lat - height / 2.0).clamp(-90.0, 90.0 - height);
+    if width >= 360.0 {
+        return GeoBox {
+            west: -180.0,
+            south,
+            east: 180.0,
+            north: south + height,
+        };
+    }
+    let wrap = |lon: f64| meridian_chart::geo::normalize_lon(lon);
+    GeoBox {
+        west: wrap(lon - width / 2.0),
+        south,
+        east: wrap(lon + width / 2.0),
+        north: south + height,
+    }
+}
+
+#[component]
+pub fn ChartPanel(
+    base_sql: Signal<Option<String>>,
+    schema: Signal<Option<SchemaRef>>,
+) -> impl IntoView {
+    let client = expect_context::<EngineHandle>();
+    let spec =
+        RwSignal::new(storage::load_chart().unwrap_or_else(|| ChartSpec::new(ChartKind::Table)));
+    let state = RwSignal::new(ChartState::Idle);
+    let frame = RwSignal::new(ChartFrame::default());
+    let play_frame = RwSignal::new(0usize);
+    let playing = RwSignal::new(false);
+    let hover_text = RwSignal::new(None::<(String, f64, f64)>);
+    let drag = RwSignal::new(None::<(f64, f64, f64, f64)>);
+    let draw_ms = RwSignal::new(0.0);
+    let generation = StoredValue::new(0u64);
+    let canvas = NodeRef::<Canvas>::new();
+    let host = NodeRef::<Div>::new();
+    let columns = Signal::derive(move || {
+        schema
+            .get()
+            .map(|s| s.fields().iter().map(|f| f.name().clone()).collect())
+            .unwrap_or_default()
+    });
+
+    // A new result keeps the chart when its columns still fit, else gets a suggestion.
+    Effect::new(move |_| {
+        if let Some(schema) = schema.get()
+            && !spec.with_untracked(|s| fits(s, &schema))
+        {
+            let theme = spec.with_untracked(|s| s.theme);
+            let mut suggested = suggest(schema.as_ref());
+            suggested.theme = theme;
+            spec.set(suggested);
+        }
+    });
+    Effect::new(move |_| spec.with(storage::save_chart));
+
+    // Any change of spec or result runs the chart's queries again.
+    Effect::new(move |_| {
+        let current = spec.get();
+        let Some(sql) = base_sql.get() else { return };
+        if schema.with(|s| s.as_ref().is_none_or(|s| !fits(&current, s)))
+            && current.kind != ChartKind::Table
+        {
+            return;
+        }
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        state.set(ChartState::Running);
+        playing.set(false);
+        let client = client.get_value();
+        leptos::task::spawn_local(async move {
+            let outcome = make_chart(client, current, sql).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match outcome {
+                Ok(result) => {
+                    play_frame.set(0);
+                    state.set(ChartState::Ready(Arc::new(result)));
+                }
+                Err(error) => state.set(ChartState::Failed(error)),
+            }
+        });
+    });
+
+    // Draw whenever there is new data or another playback frame.
+    let redraw = move || {
+        let ChartState::Ready(result) = state.get_untracked() else {
+            return;
+        };
+        let Some(canvas) = canvas.get_untracked() else {
+            return;
+        };
+        let started = js_sys::Date::now();
+        let chosen = spec
+            .with_untracked(|s| s.playback)
+            .then(|| play_frame.get_untracked());
+        match spec.with_untracked(|s| paint(&canvas, s, &result.data, chosen)) {
+            Ok(drawn) => frame.set(drawn),
+            Err(message) => state.set(ChartState::Failed(UserError::new(
+                meridian_model::ErrorKind::Internal,
+                message,
+            ))),
+        }
+        draw_ms.set(js_sys::Date::now() - started);
+    };
+    Effect::new(move |_| {
+        state.track();
+        play_frame.track();
+        redraw();
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| redraw());
+    on_cleanup(move || resize.remove());
+
+    // Playback steps through the frames, then stops on the last one.
+    let frames = move || match state.get() {
+        ChartState::Ready(result) => match &result.data {
+            ChartData::DensityMap { frames, .. } => frames.clone(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let timer = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        if let Some(handle) = timer.get_value() {
+            handle.clear();
+            timer.set_value(None);
+        }
+        if playing.get() {
+            let count = frames().len();
+            let handle = set_interval_with_handle(
+                move || {
+                    let next = play_frame.get_untracked() + 1;
+                    if next >= count {
+                        playing.set(false);
+                    } else {
+                        play_frame.set(next);
+                    }
+                },
+                PLAYBACK_STEP,
+            );
+            timer.set_value(handle.ok());
+        }
+    });
+
+    let offset = |ev: &web_sys::MouseEvent| (ev.offset_x() as f64, ev.offset_y() as f64);
+    let on_move = move |ev: web_sys::MouseEvent| {
+        let (x, y) = offset(&ev);
+        if let Some((x0, y0, _, _)) = drag.get_untracked() {
+            drag.set(Some((x0, y0, x, y)));
+        }
+        let text = match state.get_untracked() {
+            ChartState::Ready(result) => spec.with_untracked(|s| {
+                let chosen = s.playback.then(|| play_frame.get_untracked());
+                hover::describe(s, &result.data, &frame.get_untracked(), x, y, chosen)
+            }),
+            _ => None,
+        };
+        hover_text.set(text.map(|t| (t, x, y)));
+    };
+    let on_down = move |ev: web_sys::MouseEvent| {
+        let (x, y) = offset(&ev);
+        if frame.get_untracked().data_at(x, y).is_some() {
+            drag.set(Some((x, y, x, y)));
+        }
+    };
+    let on_up = move |_: web_sys::MouseEvent| {
+        let Some((x0, y0, x1, y1)) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        let drawn = frame.get_untracked();
+        let kind = spec.with_untracked(|s| s.kind);
+        if kind.is_time_series() && (x1 - x0).abs() > 4.0 {
+            let (left, _, right, _) = drawn.plot_px;
+            let clamp = |x: f64| x.clamp(left as f64, right as f64);
+            let (Some((a, _)), Some((b, _))) = (
+                drawn.data_at(clamp(x0.min(x1)), y0.max(drawn.plot_px.1 as f64)),
+                drawn.data_at(clamp(x0.max(x1)), y0.max(drawn.plot_px.1 as f64)),
+            ) else {
+                return;
+            };
+            spec.update(|s| {
+                s.time_range = Some(TimeRange {
+                    start_ms: a as i64,
+                    end_ms: (b as i64).max(a as i64 + 60_000),
+                });
+                s.time_bucket = None;
+            });
+        } else if kind.is_map() && ((x1 - x0).abs() + (y1 - y0).abs()) > 4.0 {
+            let (Some(view), Some((ax, ay)), Some((bx, by))) =
+                (drawn.view, drawn.data_at(x0, y0), drawn.data_at(x1, y1))
+            else {
+                return;
+            };
+            let center = (
+                (view.west + view.width_deg() / 2.0) - (bx - ax),
+                ((view.south + view.north) / 2.0) - (by - ay),
+            );
+            spec.update(|s| s.map_view = Some(zoomed(&view, center, 1.0)));
+        }
+    };
+    let zoom_map = move |factor: f64, around: Option<(f64, f64)>| {
+        let drawn = frame.get_untracked();
+        let Some(view) = drawn.view else { return };
+        let center = around.unwrap_or((
+            view.west + view.width_deg() / 2.0,
+            (view.south + view.north) / 2.0,
+        ));
+        spec.update(|s| s.map_view = Some(zoomed(&view, center, factor)));
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        if !spec.with_untracked(|s| s.kind.is_map()) {
+            return;
+        }
+        ev.prevent_default();
+        let at = frame
+            .get_untracked()
+            .data_at(ev.offset_x() as f64, ev.offset_y() as f64);
+        zoom_map(if ev.delta_y() < 0.0 { 0.5 } else { 2.0 }, at);
+    };
+
+    let status = move || match state.get() {
+        ChartState::Idle => "Run a query to chart its result.".to_string(),
+        ChartState::Running => "Making the chart…".to_string(),
+        ChartState::Failed(_) => "The chart could not be made.".to_string(),
+        ChartState::Ready(result) => {
+            let detail = match &result.data {
+                ChartData::TimeSeries {
+                    bucket,
+                    buckets,
+                    series,
+                } => format!(
+                    "{} buckets of {} · {} series",
+                    buckets.len(),
+                    bucket.label(),
+                    series.len()
+                ),
+                ChartData::DensityMap {
+                    cell_deg, cells, ..
+                } => format!(
+                    "{} cells of {}°",
+                    format::thousands(cells.len() as u64),
+                    cell_deg
+                ),
+                ChartData::PointMap { points, .. } => {
+                    format!("{} points", format::thousands(points.len() as u64))
+                }
+                _ => String::new(),
+            };
+            format!(
+                "{detail} · engine {} · drawn in {}",
+                format::millis(result.engine_ms),
+                format::millis(draw_ms.get())
+            )
+        }
+    };
+    let error = move || match state.get() {
+        ChartState::Failed(error) => Some(error.message),
+        _ => None,
+    };
+    let selection_style = move || match drag.get() {
+        Some((x0, _, x1, _)) if spec.with(|s| s.kind.is_time_series()) => {
+            let (_, top, _, bottom) = frame.get().plot_px;
+            format!(
+                "left:{}px;width:{}px;top:{top}px;height:{}px",
+                x0.min(x1),
+                (x1 - x0).abs(),
+                bottom - top
+            )
+        }
+        _ => "display:none".to_string(),
+    };
+    let tooltip = move || {
+        hover_text.get().map(|(text, x, y)| view! {
+        <div class="chart-tooltip" role="tooltip" style=format!("left:{}px;top:{}px", x + 14.0, y + 14.0)>{text}</div>
+    })
+    };
+    let is_map = move || spec.with(|s| s.kind.is_map());
+    let zoomed_in_time = move || spec.with(|s| s.time_range.is_some());
+    let frame_label = move || {
+        let all = frames();
+        all.get(play_frame.get()).map(|start| {
+            format!(
+                "Frame {} of {}: {}",
+                play_frame.get() + 1,
+                all.len(),
+                meridian_chart::format::full_time(*start)
+            )
+        })
+    };
+    let data_for_export = Signal::derive(move || match state.get() {
+        ChartState::Ready(result) => Some(result),
+        _ => None,
+    });
+
+    view! {
+        <section class="chart-panel" aria-label="Chart">
+            <ChartEditor spec=spec columns=columns />
+            <div class="chart-toolbar">
+                <span class="chart-status" aria-label="Chart status" aria-live="polite">{status}</span>
+                <Show when=zoomed_in_time>
+                    <button on:click=move |_| spec.update(|s| s.time_range = None)>"Reset zoom"</button>
+                </Show>
+                <Show when=is_map>
+                    <button aria-label="Zoom in" on:click=move |_| zoom_map(0.5, None)>"+"</button>
+                    <button aria-label="Zoom out" on:click=move |_| zoom_map(2.0, None)>"−"</button>
+                    <button on:click=move |_| spec.update(|s| s.map_view = None)>"Fit data"</button>
+                </Show>
+                <ChartExport spec=spec.into() result=data_for_export canvas=canvas frame=play_frame.into() />
+            </div>
+            {move || error().map(|message| view! { <p class="query-error" role="alert">{message}</p> })}
+            <div class="chart-host" node_ref=host>
+                <canvas
+                    class="chart-canvas"
+                    aria-label="Chart drawing"
+                    node_ref=canvas
+                    data-plot-left=move || frame.get().plot_px.0
+                    data-plot-top=move || frame.get().plot_px.1
+                    data-plot-right=move || frame.get().plot_px.2
+                    data-plot-bottom=move || frame.get().plot_px.3
+                    on:mousemove=on_move
+                    on:mousedown=on_down
+                    on:mouseup=on_up
+                    on:mouseleave=move |_| { hover_text.set(None); drag.set(None); }
+                    on:wheel=on_wheel
+                ></canvas>
+                <div class="chart-selection" style=selection_style></div>
+                {tooltip}
+            </div>
+            <Show when=move || !frames().is_empty() && spec.with(|s| s.playback)>
+                <div class="playback" role="group" aria-label="Playback">
+                    <button aria-label=move || if playing.get() { "Pause" } else { "Play" }
+                        on:click=move |_| {
+                            if !playing.get_untracked() && play_frame.get_untracked() + 1 >= frames().len() {
+                                play_frame.set(0);
+                            }
+                            playing.update(|p| *p = !*p);
+                        }>
+                        {move || if playing.get() { "Pause" } else { "Play" }}
+                    </button>
+                    <input type="range" min="0" aria-label="Playback frame"
+                        max=move || frames().len().saturating_sub(1)
+                        prop:value=move || play_frame.get()
+                        on:input=move |ev| {
+                            if let Ok(value) = event_target_value(&ev).parse::<usize>() {
+                                playing.set(false);
+                                play_frame.set(value);
+                            }
+                        } />
+                    <span class="playback-label" aria-label="Playback time">{frame_label}</span>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -107,6 +107,8 @@ pub fn ChartPanel(
     let drag = RwSignal::new(None::<(f64, f64, f64, f64)>);
     let draw_ms = RwSignal::new(0.0);
     let generation = StoredValue::new(0u64);
+    // Charts finished so far; tests and embedders wait on it (`data-charts-drawn`).
+    let finished = RwSignal::new(0u64);
     let canvas = NodeRef::<Canvas>::new();
     let host = NodeRef::<Div>::new();
     let columns = Signal::derive(move || {
@@ -152,6 +154,7 @@ pub fn ChartPanel(
                 Ok(result) => {
                     play_frame.set(0);
                     state.set(ChartState::Ready(Arc::new(result)));
+                    finished.update(|n| *n += 1);
                 }
                 Err(error) => state.set(ChartState::Failed(error)),
             }
@@ -370,7 +373,7 @@ pub fn ChartPanel(
     });
 
     view! {
-        <section class="chart-panel" aria-label="Chart">
+        <section class="chart-panel" aria-label="Chart" data-charts-drawn=move || finished.get()>
             <ChartEditor spec=spec columns=columns />
             <div class="chart-toolbar">
                 <span class="chart-status" aria-label="Chart status" aria-live="polite">{status}</span>

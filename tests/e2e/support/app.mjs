@@ -269,6 +269,23 @@ export class MeridianPage {
     );
   }
 
+  /** How many charts the panel has finished; each new query or zoom adds one. */
+  async chartsDrawn() {
+    return Number(await this.page.locator('[aria-label="Chart"]').getAttribute('data-charts-drawn'));
+  }
+
+  /** Clicks `button` and waits for the chart it causes to be drawn. */
+  async clickAndWaitForChart(button, timeout = QUERY_TIMEOUT) {
+    const before = await this.chartsDrawn();
+    await button.click();
+    let last = before;
+    await this.#until(
+      async () => (last = await this.chartsDrawn()) > before,
+      () => `a new chart after ${before} (drawn: ${last})`,
+      timeout,
+    );
+  }
+
   /** The plot area in page pixels, from the canvas's data attributes. */
   async plotBox() {
     const canvas = this.page.locator('[aria-label="Chart drawing"]');

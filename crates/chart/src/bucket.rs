@@ -19,19 +19,17 @@ pub fn choose_bucket(span_ms: i64) -> TimeBucket {
 /// SQL that maps the zone-less timestamp expression `time` to its bucket's start.
 /// Weeks start on Monday (1970-01-05 was one); months on the 1st.
 pub fn bucket_sql(bucket: TimeBucket, time: &str) -> String {
-    let interval = match bucket {
-        TimeBucket::Minute => "1 minute",
-        TimeBucket::FiveMinutes => "5 minutes",
-        TimeBucket::FifteenMinutes => "15 minutes",
-        TimeBucket::Hour => "1 hour",
-        TimeBucket::SixHours => "6 hours",
-        TimeBucket::Day => "1 day",
+    match bucket {
         TimeBucket::Week => {
-            return format!("date_bin(INTERVAL '7 days', {time}, TIMESTAMP '1970-01-05 00:00:00')");
+            format!("date_bin(INTERVAL '7 days', {time}, TIMESTAMP '1970-01-05 00:00:00')")
         }
-        TimeBucket::Month => return format!("date_trunc('month', {time})"),
-    };
-    format!("date_bin(INTERVAL '{interval}', {time}, TIMESTAMP '1970-01-01 00:00:00')")
+        TimeBucket::Month => format!("date_trunc('month', {time})"),
+        // The other labels ("1 hour", "15 minutes") are valid SQL intervals.
+        fixed => format!(
+            "date_bin(INTERVAL '{}', {time}, TIMESTAMP '1970-01-01 00:00:00')",
+            fixed.label()
+        ),
+    }
 }
 
 /// The start of the bucket holding `millis` (UTC), as the SQL computes it.

@@ -127,29 +127,29 @@ fn text_values(array: &ArrayRef) -> Vec<String> {
     }
 }
 
-/// The named column of every batch, as numbers.
-fn numbers(batches: &[RecordBatch], name: &str) -> Result<Vec<Option<f64>>, ChartError> {
+/// The named column of every batch, each read by `read`.
+fn column<T>(
+    batches: &[RecordBatch],
+    name: &str,
+    read: impl Fn(&ArrayRef) -> Result<Vec<T>, ChartError>,
+) -> Result<Vec<T>, ChartError> {
     let mut out = Vec::new();
     for batch in batches {
         let index = batch
             .schema()
             .index_of(name)
             .map_err(|_| ChartError::MissingColumn(name.to_string()))?;
-        out.extend(column_values(batch.column(index), name)?);
+        out.extend(read(batch.column(index))?);
     }
     Ok(out)
 }
 
+fn numbers(batches: &[RecordBatch], name: &str) -> Result<Vec<Option<f64>>, ChartError> {
+    column(batches, name, |array| column_values(array, name))
+}
+
 fn texts(batches: &[RecordBatch], name: &str) -> Result<Vec<String>, ChartError> {
-    let mut out = Vec::new();
-    for batch in batches {
-        let index = batch
-            .schema()
-            .index_of(name)
-            .map_err(|_| ChartError::MissingColumn(name.to_string()))?;
-        out.extend(text_values(batch.column(index)));
-    }
-    Ok(out)
+    column(batches, name, |array| Ok(text_values(array)))
 }
 
 fn has_column(batches: &[RecordBatch], name: &str) -> bool {

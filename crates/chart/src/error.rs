@@ -9,6 +9,9 @@ pub enum ChartError {
         kind: &'static str,
         role: &'static str,
     },
+    /// The spec names a column the query's result does not have; the user's to fix.
+    #[error("the result has no column '{column}' (it has {known})")]
+    UnknownColumn { column: String, known: String },
     /// The aggregate query's answer lacks a column the chart asked for: a bug.
     #[error("the chart's query did not return the column '{0}' (this is a bug)")]
     MissingColumn(String),

@@ -28,5 +28,5 @@ mod theme;
 pub use data::ChartData;
 pub use draw::{ChartFrame, DrawOptions, draw};
 pub use error::ChartError;
-pub use plan::{DataPlan, Extent, data_plan, extent_sql};
+pub use plan::{DataPlan, Extent, check_columns, data_plan, extent_sql};
 pub use svg::render_svg;

@@ -158,6 +158,28 @@ fn geo_rows_sql(spec: &ChartSpec, base_sql: &str) -> Result<String, ChartError> 
     ))
 }
 
+/// Checks that every column the spec names is in the result's `schema`.
+pub fn check_columns(spec: &ChartSpec, schema: &arrow_schema::Schema) -> Result<(), ChartError> {
+    let named = [
+        &spec.x,
+        &spec.y,
+        &spec.color,
+        &spec.size,
+        &spec.lat,
+        &spec.lon,
+    ];
+    for column in named.into_iter().flatten() {
+        if schema.index_of(column).is_err() {
+            let known: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            return Err(ChartError::UnknownColumn {
+                column: column.clone(),
+                known: known.join(", "),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The query that measures the data before the chart aggregates it, or `None`
 /// when the spec already says everything (a fixed range or map box).
 pub fn extent_sql(spec: &ChartSpec, base_sql: &str) -> Result<Option<String>, ChartError> {

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate};
-use meridian_chart::{ChartData, ChartError, DataPlan, DrawOptions, Extent, data_plan, extent_sql};
+use meridian_chart::{
+    ChartData, ChartError, DataPlan, DrawOptions, Extent, check_columns, data_plan, extent_sql,
+};
 use meridian_engine::Engine;
 use meridian_model::{Aggregation, ChartSpec, TimeRange};
 
@@ -26,11 +28,14 @@ pub async fn make_chart(
     spec: &ChartSpec,
     sql: &str,
 ) -> Result<MadeChart, CliError> {
-    // Planning the user's query first gives its errors with their place in it.
-    engine
+    // Planning the user's query first gives its errors with their place in it,
+    // and its schema tells a misspelt chart column from a bug.
+    let stream = engine
         .execute(sql)
         .await
         .map_err(|e| CliError::engine(e, Some(sql)))?;
+    check_columns(spec, stream.schema().as_ref())?;
+    drop(stream);
     let extent = match extent_sql(spec, sql)? {
         Some(query) => {
             let (_, batches) = engine

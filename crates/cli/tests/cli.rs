@@ -155,3 +155,105 @@ fn unreadable_inputs_are_sentences() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn chart_draws_the_two_documented_calls_to_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    samples(dir.path());
+    let transactions = dir.path().join("transactions.parquet");
+    let telemetry = dir.path().join("telemetry.parquet");
+    let line = dir.path().join("revenue.svg");
+    let out = meridian(&[
+        "chart",
+        transactions.to_str().unwrap(),
+        "-e",
+        "SELECT date_trunc('hour', ts) AS hour, sum(amount) AS revenue FROM transactions GROUP BY 1",
+        "--kind",
+        "line",
+        "--x",
+        "hour",
+        "--y",
+        "revenue",
+        "--out",
+        line.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line chart, 28 buckets of 1 day"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&line).unwrap().starts_with("<svg"));
+
+    let density = dir.path().join("density.svg");
+    let out = meridian(&[
+        "chart",
+        telemetry.to_str().unwrap(),
+        "-e",
+        "SELECT lat, lon FROM telemetry",
+        "--kind",
+        "density-map",
+        "--lat",
+        "lat",
+        "--lon",
+        "lon",
+        "--out",
+        density.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("density-map chart"),
+        "{}",
+        text(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&density).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("<polygon"),
+        "the basemap is drawn"
+    );
+}
+
+#[test]
+fn chart_mistakes_are_sentences_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    samples(dir.path());
+    let transactions = dir.path().join("transactions.parquet");
+    let svg = dir.path().join("x.svg");
+    let chart = |extra: &[&str]| {
+        let mut args = vec![
+            "chart",
+            transactions.to_str().unwrap(),
+            "-e",
+            "SELECT * FROM transactions",
+            "--out",
+            svg.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        meridian(&args)
+    };
+
+    let out = chart(&["--kind", "pie"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("'pie' is not a chart kind; use one of line, area"));
+
+    let out = chart(&["--kind", "density-map"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error: a density-map chart needs a latitude column: choose one"
+    );
+
+    let out = chart(&["--kind", "line", "--x", "ts", "--y", "amout"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr)
+            .starts_with("error: the result has no column 'amout' (it has ts, merchant_id,"),
+        "{}",
+        text(&out.stderr)
+    );
+}

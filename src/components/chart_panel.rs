@@ -9,8 +9,10 @@ use std::time::Duration;
 use arrow_schema::SchemaRef;
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
-use meridian_chart::{ChartData, ChartFrame, DrawOptions, hover, suggest::suggest};
-use meridian_model::{ChartKind, ChartSpec, GeoBox, TimeRange, UserError};
+use meridian_chart::{
+    ChartData, ChartFrame, DrawOptions, check_columns, geo, hover, suggest::suggest,
+};
+use meridian_model::{ChartKind, ChartSpec, UserError};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -32,20 +34,9 @@ enum ChartState {
     Failed(UserError),
 }
 
-/// Whether every column the spec names is in the result.
+/// Whether the spec is a chart of this result (every column it names is there).
 fn fits(spec: &ChartSpec, schema: &SchemaRef) -> bool {
-    [
-        &spec.x,
-        &spec.y,
-        &spec.color,
-        &spec.size,
-        &spec.lat,
-        &spec.lon,
-    ]
-    .into_iter()
-    .flatten()
-    .all(|name| schema.index_of(name).is_ok())
-        && spec.kind != ChartKind::Table
+    spec.kind != ChartKind::Table && check_columns(spec, schema).is_ok()
 }
 
 /// Draws on the canvas, sized to its box; returns where the plot landed.
@@ -66,29 +57,6 @@ fn paint(
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
     let root = backend.into_drawing_area();
     meridian_chart::draw(&root, spec, data, DrawOptions { frame }).map_err(|e| e.to_string())
-}
-
-/// The visible box after zooming by `factor` (< 1 zooms in) around `center`.
-fn zoomed(view: &GeoBox, center: (f64, f64), factor: f64) -> GeoBox {
-    let width = (view.width_deg() * factor).clamp(0.5, 360.0);
-    let height = (view.height_deg() * factor).clamp(0.25, 180.0);
-    let (lon, lat) = center;
-    let south = (lat - height / 2.0).clamp(-90.0, 90.0 - height);
-    if width >= 360.0 {
-        return GeoBox {
-            west: -180.0,
-            south,
-            east: 180.0,
-            north: south + height,
-        };
-    }
-    let wrap = |lon: f64| meridian_chart::geo::normalize_lon(lon);
-    GeoBox {
-        west: wrap(lon - width / 2.0),
-        south,
-        east: wrap(lon + width / 2.0),
-        north: south + height,
-    }
 }
 
 #[component]
@@ -249,43 +217,26 @@ pub fn ChartPanel(
         drag.set(None);
         let drawn = frame.get_untracked();
         let kind = spec.with_untracked(|s| s.kind);
+        let moved = (x1 - x0).abs() + (y1 - y0).abs() > 4.0;
         if kind.is_time_series() && (x1 - x0).abs() > 4.0 {
-            let (left, _, right, _) = drawn.plot_px;
-            let clamp = |x: f64| x.clamp(left as f64, right as f64);
-            let (Some((a, _)), Some((b, _))) = (
-                drawn.data_at(clamp(x0.min(x1)), y0.max(drawn.plot_px.1 as f64)),
-                drawn.data_at(clamp(x0.max(x1)), y0.max(drawn.plot_px.1 as f64)),
-            ) else {
-                return;
-            };
-            spec.update(|s| {
-                s.time_range = Some(TimeRange {
-                    start_ms: a as i64,
-                    end_ms: (b as i64).max(a as i64 + 60_000),
+            if let Some(range) = drawn.time_range_between(x0, x1) {
+                spec.update(|s| {
+                    s.time_range = Some(range);
+                    s.time_bucket = None;
                 });
-                s.time_bucket = None;
-            });
-        } else if kind.is_map() && ((x1 - x0).abs() + (y1 - y0).abs()) > 4.0 {
-            let (Some(view), Some((ax, ay)), Some((bx, by))) =
-                (drawn.view, drawn.data_at(x0, y0), drawn.data_at(x1, y1))
-            else {
-                return;
-            };
-            let center = (
-                (view.west + view.width_deg() / 2.0) - (bx - ax),
-                ((view.south + view.north) / 2.0) - (by - ay),
-            );
-            spec.update(|s| s.map_view = Some(zoomed(&view, center, 1.0)));
+            }
+        } else if kind.is_map()
+            && moved
+            && let Some(view) = drawn.panned_view((x0, y0), (x1, y1))
+        {
+            spec.update(|s| s.map_view = Some(view));
         }
     };
     let zoom_map = move |factor: f64, around: Option<(f64, f64)>| {
         let drawn = frame.get_untracked();
         let Some(view) = drawn.view else { return };
-        let center = around.unwrap_or((
-            view.west + view.width_deg() / 2.0,
-            (view.south + view.north) / 2.0,
-        ));
-        spec.update(|s| s.map_view = Some(zoomed(&view, center, factor)));
+        let center = around.unwrap_or_else(|| geo::center_of(&view));
+        spec.update(|s| s.map_view = Some(geo::zoom_box(&view, center, factor)));
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
         if !spec.with_untracked(|s| s.kind.is_map()) {

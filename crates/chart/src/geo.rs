@@ -148,6 +148,38 @@ pub fn fit_aspect(view: &GeoBox, width_px: f64, height_px: f64) -> GeoBox {
     fitted
 }
 
+/// The middle of a box, across the antimeridian when it crosses.
+pub fn center_of(view: &GeoBox) -> (f64, f64) {
+    (
+        normalize_lon(view.west + view.width_deg() / 2.0),
+        (view.south + view.north) / 2.0,
+    )
+}
+
+/// The box after zooming by `factor` (< 1 zooms in, 1 only moves) so that its
+/// middle lands on `center`; it stays inside the poles and wraps across 180°.
+pub fn zoom_box(view: &GeoBox, center: (f64, f64), factor: f64) -> GeoBox {
+    let width = (view.width_deg() * factor).clamp(0.5, 360.0);
+    let height = (view.height_deg() * factor).clamp(0.25, 180.0);
+    let (lon, lat) = center;
+    let south = (lat - height / 2.0).clamp(-90.0, 90.0 - height);
+    let north = south + height;
+    if width >= 360.0 {
+        return GeoBox {
+            west: -180.0,
+            south,
+            east: 180.0,
+            north,
+        };
+    }
+    GeoBox {
+        west: normalize_lon(lon - width / 2.0),
+        south,
+        east: normalize_lon(lon + width / 2.0),
+        north,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +244,25 @@ mod tests {
         );
         assert_eq!(cell_origin(5.0, 0, 0), (-180.0, -90.0));
         assert_eq!(cell_origin(0.25, 720, 360), (0.0, 0.0));
+    }
+
+    #[test]
+    fn zooming_halves_the_box_and_wraps_across_180() {
+        let europe = GeoBox {
+            west: -10.0,
+            south: 35.0,
+            east: 30.0,
+            north: 60.0,
+        };
+        let zoomed = zoom_box(&europe, center_of(&europe), 0.5);
+        assert_eq!(zoomed.width_deg(), 20.0);
+        assert_eq!(center_of(&zoomed), center_of(&europe));
+        let pacific = zoom_box(&europe, (180.0, 0.0), 1.0);
+        assert!(pacific.crosses_antimeridian());
+        assert_eq!((pacific.west, pacific.east), (160.0, -160.0));
+        assert_eq!(zoom_box(&GeoBox::WORLD, (0.0, 0.0), 2.0), GeoBox::WORLD);
+        let polar = zoom_box(&europe, (0.0, 89.0), 1.0);
+        assert_eq!(polar.north, 90.0);
     }
 
     #[test]

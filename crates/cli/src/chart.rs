@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate};
 use meridian_chart::{
-    ChartData, ChartError, DataPlan, DrawOptions, Extent, check_columns, data_plan, extent_sql,
+    ChartData, DataPlan, DrawOptions, Extent, check_columns, data_plan, extent_sql,
 };
 use meridian_engine::Engine;
 use meridian_model::{Aggregation, ChartSpec, TimeRange};
@@ -199,10 +199,4 @@ fn write_svg(path: &Path, svg: &str) -> Result<(), CliError> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-impl From<ChartError> for CliError {
-    fn from(error: ChartError) -> Self {
-        CliError::Chart(error)
-    }
 }

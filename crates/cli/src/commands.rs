@@ -37,7 +37,7 @@ pub enum CliError {
     #[error("could not print the result: {0}")]
     Output(String),
     #[error("{0}")]
-    Chart(meridian_chart::ChartError),
+    Chart(#[from] meridian_chart::ChartError),
     #[error("'{}' is not a chart spec Meridian reads: {error}", .path.display())]
     Spec {
         path: PathBuf,

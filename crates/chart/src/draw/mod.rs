@@ -8,7 +8,7 @@ mod scatter;
 mod table;
 mod time;
 
-use meridian_model::{ChartSpec, GeoBox};
+use meridian_model::{ChartSpec, GeoBox, TimeRange};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -47,6 +47,33 @@ impl ChartFrame {
         let x = self.x_range.0 + (px - left) / (right - left) * (self.x_range.1 - self.x_range.0);
         let y = self.y_range.1 - (py - top) / (bottom - top) * (self.y_range.1 - self.y_range.0);
         Some((x, y))
+    }
+
+    /// The time range a drag from pixel column `x0` to `x1` selects on a time
+    /// chart, clamped to the plot; at least a minute long.
+    pub fn time_range_between(&self, x0: f64, x1: f64) -> Option<TimeRange> {
+        let (left, top, right, _) = self.plot_px;
+        let clamp = |x: f64| x.clamp(left as f64, right as f64);
+        let (start, _) = self.data_at(clamp(x0.min(x1)), top as f64)?;
+        let (end, _) = self.data_at(clamp(x0.max(x1)), top as f64)?;
+        let start_ms = start as i64;
+        Some(TimeRange {
+            start_ms,
+            end_ms: (end as i64).max(start_ms + 60_000),
+        })
+    }
+
+    /// The map box after dragging the map from pixel (`x0`, `y0`) to (`x1`, `y1`).
+    pub fn panned_view(&self, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Option<GeoBox> {
+        let view = self.view?;
+        let (ax, ay) = self.data_at(x0, y0)?;
+        let (bx, by) = self.data_at(x1, y1)?;
+        let (lon, lat) = crate::geo::center_of(&view);
+        Some(crate::geo::zoom_box(
+            &view,
+            (lon - (bx - ax), lat - (by - ay)),
+            1.0,
+        ))
     }
 
     /// The pixel of data point (`x`, `y`).
@@ -121,4 +148,35 @@ pub fn draw<DB: DrawingBackend>(
     };
     root.present().map_err(ChartError::draw)?;
     Ok(frame)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drags_become_ranges_and_pans() {
+        let frame = ChartFrame {
+            plot_px: (100, 0, 300, 100),
+            x_range: (0.0, 200_000_000.0),
+            y_range: (0.0, 1.0),
+            view: None,
+        };
+        let range = frame.time_range_between(250.0, 150.0).expect("a range");
+        assert_eq!((range.start_ms, range.end_ms), (50_000_000, 150_000_000));
+        let clamped = frame.time_range_between(20.0, 100.05).expect("a range");
+        assert_eq!(clamped.start_ms, 0, "clamped to the plot");
+        assert_eq!(clamped.end_ms, 60_000, "widened to a minute");
+
+        let map = ChartFrame {
+            plot_px: (0, 0, 360, 180),
+            x_range: (-180.0, 180.0),
+            y_range: (-90.0, 90.0),
+            view: Some(GeoBox::WORLD),
+        };
+        let moved = map
+            .panned_view((180.0, 90.0), (170.0, 90.0))
+            .expect("a view");
+        assert_eq!(moved, GeoBox::WORLD, "the whole world does not move");
+    }
 }

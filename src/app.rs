@@ -1,17 +1,25 @@
-//! The page: data sources and datasets on the left, the query on the right.
+//! The page: data sources and datasets on the left; the analysis (parameters,
+//! steps, the step on screen) on the right.
 
 use leptos::prelude::*;
 use meridian_model::{DatasetFormat, DatasetSource};
 use wasm_bindgen::prelude::*;
 
 use crate::components::{
+    analysis_bar::{AnalysisBar, AnalysisNotice, open_as_new},
+    dashboard::Dashboard,
     dataset_list::DatasetList,
     engine_badge::{EngineBadge, EngineNotice},
     load_list::LoadList,
+    params_bar::ParamsBar,
     query_panel::QueryPanel,
     sources::DataSources,
+    steps_bar::StepsBar,
+    toggle_tabs::ToggleTabs,
 };
 use crate::engine_client::EngineClient;
+use crate::saved::{self, SavedAnalysis};
+use crate::workbench::{Workbench, starter_analysis};
 
 /// The shared handle on the engine, reachable from every component.
 pub type EngineHandle = StoredValue<EngineClient, LocalStorage>;
@@ -59,16 +67,37 @@ pub fn App() -> impl IntoView {
     provide_context(EngineHandle::new_local(client.clone()));
     provide_context(RunRequest(RwSignal::new(None)));
     load_samples(&client);
-    install_debug_hook(client);
+    install_debug_hook(client.clone());
+    let bench = Workbench::new();
+    provide_context(bench);
+    let handle = expect_context::<EngineHandle>();
+    bench.autosave();
+    bench.track_sources(client.state.datasets);
+    // A new worker holds no step results.
+    let restarts = client.state.restarts;
+    Effect::new(move |_| {
+        if restarts.get() > 0 {
+            bench.fresh.set(Default::default());
+        }
+    });
+    open_first_analysis(bench, handle);
+    let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(fragment) = shared_fragment() {
+            open_shared(bench, handle, &fragment);
+        }
+    });
+    on_cleanup(move || on_hash.remove());
 
+    let dashboard = RwSignal::new(dashboard_requested());
     view! {
-        <div class="app">
+        <div class="app" class:dashboard-mode=move || dashboard.get()>
             <header class="topbar">
                 <h1 class="brand">"Meridian"</h1>
-                <span class="tagline">"SQL over your files, in your browser"</span>
+                <AnalysisBar />
                 <EngineBadge />
             </header>
             <EngineNotice />
+            <AnalysisNotice />
             <div class="body">
                 <aside class="sidebar">
                     <DataSources />
@@ -76,10 +105,131 @@ pub fn App() -> impl IntoView {
                     <DatasetList />
                 </aside>
                 <main class="workspace">
-                    <QueryPanel />
+                    <ToggleTabs label="Analysis view" first="Steps" second="Dashboard"
+                        chosen_second=dashboard class="mode-tabs" />
+                    <Show when=move || dashboard.get() fallback=|| view! {
+                        <ParamsBar />
+                        <StepsBar />
+                        <QueryPanel />
+                    }>
+                        <Dashboard />
+                    </Show>
                 </main>
             </div>
         </div>
+    }
+}
+
+/// Whether the address asks for the dashboard (`?view=dashboard`), as dashboard links do.
+fn dashboard_requested() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|search| search.contains("view=dashboard"))
+}
+
+/// The share-link fragment of the page's address, if it has one.
+fn shared_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.starts_with(&format!("#{}", meridian_model::share::LINK_PREFIX_V1))
+        .then_some(hash)
+}
+
+/// Opens the analysis in a share link as a new saved analysis, and takes the
+/// link out of the address bar so a reload does not open a second copy.
+fn open_shared(bench: Workbench, client: EngineHandle, fragment: &str) {
+    match meridian_model::share::decode_fragment(fragment) {
+        Ok(analysis) => {
+            open_as_new(bench, client, analysis);
+            load_missing_sources(bench, client);
+        }
+        Err(error) => bench.notice.set(Some(format!(
+            "The shared analysis could not be opened: {error}."
+        ))),
+    }
+    if let Some(window) = web_sys::window()
+        && let Ok(history) = window.history()
+    {
+        let clean = crate::components::analysis_bar::page_url();
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    }
+}
+
+/// Opens the shared analysis in the address, else the one open last time, else a new one.
+fn open_first_analysis(bench: Workbench, client: EngineHandle) {
+    if let Some(fragment) = shared_fragment() {
+        open_shared(bench, client, &fragment);
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let last = match saved::current_id() {
+            Some(id) => saved::load(&id).await,
+            None => Ok(None),
+        };
+        match last {
+            Ok(Some(record)) => {
+                bench.open(record);
+                load_missing_sources(bench, client);
+            }
+            Ok(None) => {
+                // Earlier versions kept one query (and its chart) in localStorage.
+                let mut analysis = starter_analysis(crate::storage::legacy_sql());
+                if let Some(chart) = crate::storage::legacy_chart()
+                    && chart.kind != meridian_model::ChartKind::Table
+                {
+                    analysis.widgets.push(meridian_model::Widget {
+                        step: "step_1".into(),
+                        title: None,
+                        chart: Some(chart),
+                        place: meridian_model::GridPlace::next_free(&[]),
+                    });
+                }
+                bench.open(SavedAnalysis::new(analysis));
+            }
+            Err(reason) => {
+                bench.open(SavedAnalysis::new(starter_analysis(None)));
+                bench.notice.set(Some(format!(
+                    "Analyses cannot be kept in this browser ({reason}); download them as files to keep them."
+                )));
+            }
+        }
+    });
+}
+
+/// Loads the URL sources an opened analysis reads and names the files it needs.
+fn load_missing_sources(bench: Workbench, client: EngineHandle) {
+    let sources = bench.analysis.with_untracked(|a| a.sources.clone());
+    let mut needed_files = Vec::new();
+    client.with_value(|c| {
+        let taken = c.taken_names();
+        for source in sources {
+            if taken.iter().any(|t| t == source.table()) {
+                continue;
+            }
+            match source {
+                meridian_model::Source::Url { table, url, format } => c.register(
+                    table,
+                    format,
+                    DatasetSource::Url { url },
+                    JsValue::UNDEFINED,
+                ),
+                meridian_model::Source::Upload {
+                    table,
+                    file_name,
+                    size_bytes,
+                    ..
+                } => needed_files.push(format!(
+                    "{file_name} ({}) as table {table}",
+                    crate::format::bytes(size_bytes)
+                )),
+                meridian_model::Source::Sample { .. } => {}
+            }
+        }
+    });
+    if !needed_files.is_empty() {
+        bench.notice.set(Some(format!(
+            "This analysis reads files that are not loaded: {}. Add them with Open files or by dropping them here.",
+            needed_files.join(", ")
+        )));
     }
 }
 

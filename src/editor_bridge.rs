@@ -66,9 +66,21 @@ pub fn create(
     Ok(handle)
 }
 
-/// `{ table: [column, …] }`, the shape the editor completes names from.
-pub fn schema_object(datasets: &[meridian_model::DatasetInfo]) -> JsValue {
+/// `{ table: [column, …] }`, the shape the editor completes names from: every
+/// dataset with its columns, and every step of the analysis (with the columns
+/// of its last result when known).
+pub fn schema_object(
+    datasets: &[meridian_model::DatasetInfo],
+    steps: &[(String, Vec<String>)],
+) -> JsValue {
     let schema = js_sys::Object::new();
+    for (step, step_columns) in steps {
+        let columns = js_sys::Array::new();
+        for column in step_columns {
+            columns.push(&column.as_str().into());
+        }
+        let _ = js_sys::Reflect::set(&schema, &step.as_str().into(), &columns);
+    }
     for dataset in datasets {
         let columns = js_sys::Array::new();
         for column in &dataset.columns {

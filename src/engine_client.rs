@@ -46,6 +46,10 @@ pub struct LoadState {
 pub struct QueryAnswer {
     pub elapsed_ms: f64,
     pub table: Arc<ResultTable>,
+    /// Rows in the result; more than `table` holds when only the schema was sent.
+    pub row_count: u64,
+    /// The engine already held this step's result; nothing ran.
+    pub cached: bool,
 }
 
 /// The reactive state the engine client keeps up to date for the views.
@@ -56,6 +60,8 @@ pub struct EngineState {
     pub loads: RwSignal<Vec<LoadState>>,
     /// A one-line notice about the engine itself (it crashed and was restarted).
     pub notice: RwSignal<Option<String>>,
+    /// Bumped whenever a new worker replaces the old one (and its step results).
+    pub restarts: RwSignal<u64>,
 }
 
 /// What is remembered of a dataset so a new worker can load it again.
@@ -112,6 +118,7 @@ impl EngineClient {
                 datasets: RwSignal::new(Vec::new()),
                 loads: RwSignal::new(Vec::new()),
                 notice: RwSignal::new(None),
+                restarts: RwSignal::new(0),
             },
         };
         client.spawn_worker();
@@ -313,16 +320,57 @@ impl EngineClient {
             .update(|loads| loads.retain(|l| l.id != load_id));
     }
 
-    /// Runs SQL in the worker. The answer (or the error) arrives on the receiver.
-    pub fn query(&self, sql: String) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
+    /// Sends the request `make` builds around a fresh id; its answer (or error)
+    /// arrives on the receiver.
+    fn ask(
+        &self,
+        make: impl FnOnce(u64) -> Request,
+    ) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
         let (sender, receiver) = oneshot::channel();
         let request_id = self.next_id();
         self.inner
             .borrow_mut()
             .pending
             .insert(request_id, Pending::Query(sender));
-        self.send(&Request::Query { request_id, sql }, JsValue::UNDEFINED);
+        self.send(&make(request_id), JsValue::UNDEFINED);
         receiver
+    }
+
+    /// Runs SQL in the worker.
+    pub fn query(&self, sql: String) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
+        self.ask(|request_id| Request::Query { request_id, sql })
+    }
+
+    /// Runs one analysis step; its result stays in the engine as table `name`.
+    pub fn run_step(
+        &self,
+        name: String,
+        sql: String,
+        bindings: Vec<(String, meridian_model::BoundValue)>,
+        key: meridian_model::StepKey,
+        send_rows: bool,
+    ) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
+        self.ask(|request_id| Request::RunStep {
+            request_id,
+            name,
+            sql,
+            bindings,
+            key,
+            send_rows,
+        })
+    }
+
+    /// Frees the results of steps not in `keep` (deleted steps, another analysis).
+    pub fn retain_steps(&self, keep: Vec<String>) {
+        let request_id = self.next_id();
+        self.inner
+            .borrow_mut()
+            .pending
+            .insert(request_id, Pending::Other);
+        self.send(
+            &Request::RetainSteps { request_id, keep },
+            JsValue::UNDEFINED,
+        );
     }
 
     /// Stops the running query for real: the worker is terminated and replaced,
@@ -375,6 +423,7 @@ impl EngineClient {
             let _ = sender.send(Err(UserError::new(kind, message.clone())));
         }
         self.state.status.set(EngineStatus::Restarting);
+        self.state.restarts.update(|n| *n += 1);
         self.spawn_worker();
         for load_id in load_ids {
             self.send_register(load_id);
@@ -451,23 +500,16 @@ impl EngineClient {
             Response::QueryDone {
                 request_id,
                 elapsed_ms,
-                ..
-            } => {
-                if let Some(Pending::Query(sender)) = self.take_pending(request_id) {
-                    let bytes = js_sys::Uint8Array::new(&payload).to_vec();
-                    let answer = ResultTable::from_ipc_stream(&bytes)
-                        .map(|table| QueryAnswer {
-                            elapsed_ms,
-                            table: Arc::new(table),
-                        })
-                        .map_err(|e| {
-                            UserError::new(
-                                ErrorKind::Internal,
-                                format!("{e} (this is a bug in Meridian)"),
-                            )
-                        });
-                    let _ = sender.send(answer);
-                }
+                row_count,
+            } => self.answer(request_id, &payload, elapsed_ms, row_count, false),
+            Response::StepDone {
+                request_id,
+                elapsed_ms,
+                row_count,
+                cached,
+            } => self.answer(request_id, &payload, elapsed_ms, row_count, cached),
+            Response::StepsRetained { request_id } => {
+                self.take_pending(request_id);
             }
             Response::Failed { request_id, error } => match self.take_pending(request_id) {
                 Some(Pending::Query(sender)) => {
@@ -489,6 +531,35 @@ impl EngineClient {
                 }
             },
         }
+    }
+
+    /// Hands a query's or step's IPC answer to whoever asked.
+    fn answer(
+        &self,
+        request_id: u64,
+        payload: &JsValue,
+        elapsed_ms: f64,
+        row_count: u64,
+        cached: bool,
+    ) {
+        let Some(Pending::Query(sender)) = self.take_pending(request_id) else {
+            return;
+        };
+        let bytes = js_sys::Uint8Array::new(payload).to_vec();
+        let answer = ResultTable::from_ipc_stream(&bytes)
+            .map(|table| QueryAnswer {
+                elapsed_ms,
+                table: Arc::new(table),
+                row_count,
+                cached,
+            })
+            .map_err(|e| {
+                UserError::new(
+                    ErrorKind::Internal,
+                    format!("{e} (this is a bug in Meridian)"),
+                )
+            });
+        let _ = sender.send(answer);
     }
 
     fn refresh_renamed(&self, dataset: DatasetInfo) {

@@ -4,9 +4,13 @@
 pub mod app;
 pub mod chart_runner;
 pub mod components;
+pub mod download;
 pub mod editor_bridge;
 pub mod engine_client;
 pub mod format;
+pub mod idb;
+pub mod saved;
 pub mod storage;
+pub mod workbench;
 
 pub use app::App;

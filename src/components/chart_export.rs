@@ -6,22 +6,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use meridian_chart::{DrawOptions, render_svg};
 use meridian_model::ChartSpec;
-use wasm_bindgen::JsValue;
 
 use crate::chart_runner::ChartResult;
-
-/// Starts a download of `href` as `file_name`.
-fn download(href: &str, file_name: &str) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let anchor: web_sys::HtmlAnchorElement =
-        wasm_bindgen::JsCast::unchecked_into(document.create_element("a")?);
-    anchor.set_href(href);
-    anchor.set_download(file_name);
-    anchor.click();
-    Ok(())
-}
+use crate::download::{download_href, download_text};
 
 fn file_stem(spec: &ChartSpec) -> String {
     format!("meridian-{}", spec.kind.name())
@@ -42,7 +29,7 @@ pub fn ChartExport(
         match canvas.to_data_url_with_type("image/png") {
             Ok(url) => {
                 if let Err(error) =
-                    download(&url, &format!("{}.png", file_stem(&spec.get_untracked())))
+                    download_href(&url, &format!("{}.png", file_stem(&spec.get_untracked())))
                 {
                     message.set(Some(format!(
                         "The PNG could not be saved: {}",
@@ -79,21 +66,10 @@ pub fn ChartExport(
                 return;
             }
         };
-        let parts = js_sys::Array::of1(&JsValue::from_str(&svg));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("image/svg+xml");
-        let saved = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-            .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob))
-            .and_then(|url| {
-                let done = download(&url, &format!("{}.svg", file_stem(&spec)));
-                let _ = web_sys::Url::revoke_object_url(&url);
-                done
-            });
-        if let Err(error) = saved {
-            message.set(Some(format!(
-                "The SVG could not be saved: {}",
-                crate::engine_client::js_error_text(&error)
-            )));
+        if let Err(reason) =
+            download_text(&svg, "image/svg+xml", &format!("{}.svg", file_stem(&spec)))
+        {
+            message.set(Some(format!("The SVG could not be saved: {reason}")));
         }
     };
     let ready = move || result.with(Option::is_some);

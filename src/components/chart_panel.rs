@@ -21,7 +21,7 @@ use crate::app::EngineHandle;
 use crate::chart_runner::{ChartResult, make_chart};
 use crate::components::chart_editor::ChartEditor;
 use crate::components::chart_export::ChartExport;
-use crate::{format, storage};
+use crate::format;
 
 const CHART_HEIGHT_PX: u32 = 420;
 const PLAYBACK_STEP: Duration = Duration::from_millis(800);
@@ -40,7 +40,7 @@ fn fits(spec: &ChartSpec, schema: &SchemaRef) -> bool {
 }
 
 /// Draws on the canvas, sized to its box; returns where the plot landed.
-fn paint(
+pub(crate) fn paint(
     canvas: &HtmlCanvasElement,
     spec: &ChartSpec,
     data: &ChartData,
@@ -63,10 +63,10 @@ fn paint(
 pub fn ChartPanel(
     base_sql: Signal<Option<String>>,
     schema: Signal<Option<SchemaRef>>,
+    /// The chart, owned by the caller (it is part of the analysis).
+    spec: RwSignal<ChartSpec>,
 ) -> impl IntoView {
     let client = expect_context::<EngineHandle>();
-    let spec =
-        RwSignal::new(storage::load_chart().unwrap_or_else(|| ChartSpec::new(ChartKind::Table)));
     let state = RwSignal::new(ChartState::Idle);
     let frame = RwSignal::new(ChartFrame::default());
     let play_frame = RwSignal::new(0usize);
@@ -97,7 +97,6 @@ pub fn ChartPanel(
             spec.set(suggested);
         }
     });
-    Effect::new(move |_| spec.with(storage::save_chart));
 
     // Any change of spec or result runs the chart's queries again.
     Effect::new(move |_| {

@@ -1,49 +1,39 @@
-//! The SQL editor, the Run and Cancel buttons, the outcome, and the results.
+//! The step on screen: its SQL editor, Run and Cancel, the outcome, and the
+//! result as a table or a chart.
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use meridian_model::{ErrorKind, UserError};
+use meridian_model::{ChartKind, ChartSpec, ErrorKind, UserError};
 
 use crate::app::{EngineHandle, RunRequest};
 use crate::components::chart_panel::ChartPanel;
 use crate::components::results_grid::ResultsGrid;
+use crate::components::toggle_tabs::ToggleTabs;
 use crate::editor_bridge::{self, EditorCallbacks, EditorHandle};
-use crate::engine_client::{EngineState, QueryAnswer};
-use crate::{format, storage};
-
-const FIRST_SQL: &str = "SELECT city, count(*) AS payments, round(sum(amount), 2) AS total\nFROM transactions\nGROUP BY city\nORDER BY payments DESC";
-
-/// Where the last query stands.
-#[derive(Clone, Debug)]
-enum Outcome {
-    Idle,
-    Running,
-    Done(QueryAnswer),
-    Failed(UserError),
-}
+use crate::engine_client::EngineState;
+use crate::format;
+use crate::workbench::{Outcome, StepStatus, Workbench};
 
 #[component]
 pub fn QueryPanel() -> impl IntoView {
     let client = expect_context::<EngineHandle>();
     let state = expect_context::<EngineState>();
     let run_request = expect_context::<RunRequest>();
-    let sql = RwSignal::new(storage::load_sql().unwrap_or_else(|| FIRST_SQL.to_string()));
-    let outcome = RwSignal::new(Outcome::Idle);
+    let bench = expect_context::<Workbench>();
+    let outcome = bench.outcome;
     let editor = StoredValue::new_local(None::<EditorHandle>);
     let editor_error = RwSignal::new(None::<String>);
     let host = NodeRef::<Div>::new();
-    // The SQL behind the result on screen, which the chart panel aggregates.
-    let ran_sql = RwSignal::new(None::<String>);
-    let show_chart = RwSignal::new(
-        storage::load_chart().is_some_and(|s| s.kind != meridian_model::ChartKind::Table),
-    );
+    let show_chart = RwSignal::new(false);
 
     let run = move || {
         if matches!(outcome.get_untracked(), Outcome::Running) {
             return;
         }
-        let text = sql.get_untracked();
-        if text.trim().is_empty() {
+        let empty = bench
+            .selected_step()
+            .is_none_or(|step| step.sql.trim().is_empty());
+        if empty {
             return;
         }
         editor.with_value(|e| {
@@ -51,33 +41,7 @@ pub fn QueryPanel() -> impl IntoView {
                 e.clear_error();
             }
         });
-        outcome.set(Outcome::Running);
-        let answer = client.with_value(|c| c.query(text.clone()));
-        leptos::task::spawn_local(async move {
-            let result = answer.await.unwrap_or_else(|_| {
-                Err(UserError::new(
-                    ErrorKind::Internal,
-                    "The engine dropped the query (this is a bug in Meridian).",
-                ))
-            });
-            match result {
-                Ok(answer) => {
-                    ran_sql.set(Some(text.clone()));
-                    outcome.set(Outcome::Done(answer));
-                }
-                Err(error) => {
-                    if let Some(span) = error.span {
-                        let (from, to) = span.to_offsets(&text);
-                        editor.with_value(|e| {
-                            if let Some(e) = e {
-                                e.set_error(from as u32, to as u32, &error.message);
-                            }
-                        });
-                    }
-                    outcome.set(Outcome::Failed(error));
-                }
-            }
-        });
+        bench.run(client, bench.selected.get_untracked());
     };
     let cancel = move || {
         if matches!(outcome.get_untracked(), Outcome::Running) {
@@ -94,14 +58,12 @@ pub fn QueryPanel() -> impl IntoView {
             return;
         }
         let callbacks = EditorCallbacks {
-            on_change: Box::new(move |text: String| {
-                storage::save_sql(&text);
-                sql.set(text);
-            }),
+            on_change: Box::new(move |text: String| bench.set_selected_sql(text)),
             on_run: Box::new(run),
             on_cancel: Box::new(cancel),
         };
-        match editor_bridge::create(&element, &sql.get_untracked(), callbacks) {
+        let doc = bench.selected_step().map(|s| s.sql).unwrap_or_default();
+        match editor_bridge::create(&element, &doc, callbacks) {
             Ok(handle) => editor.set_value(Some(handle)),
             Err(message) => {
                 editor_error.set(Some(format!("The SQL editor could not start: {message}")))
@@ -109,9 +71,40 @@ pub fn QueryPanel() -> impl IntoView {
         }
     });
 
-    // Table and column names complete as datasets come and go.
+    // Another step (or another analysis) on screen: its SQL in the editor, and its
+    // result at once when the engine still holds it.
     Effect::new(move |_| {
-        let schema = state.datasets.with(|d| editor_bridge::schema_object(d));
+        bench.doc_version.track();
+        let index = bench.selected.get();
+        untrack(move || show_step(bench, client, editor, show_chart, index));
+    });
+
+    // An error with a place in the SQL is marked in the editor.
+    Effect::new(move |_| {
+        if let Outcome::Failed(error) = outcome.get()
+            && let Some(span) = error.span
+        {
+            let text = bench.selected_step().map(|s| s.sql).unwrap_or_default();
+            let (from, to) = span.to_offsets(&text);
+            editor.with_value(|e| {
+                if let Some(e) = e {
+                    e.set_error(from as u32, to as u32, &error.message);
+                }
+            });
+        }
+    });
+
+    // Table, step and column names complete as datasets and steps come and go.
+    Effect::new(move |_| {
+        let steps: Vec<(String, Vec<String>)> = bench.analysis.with(|a| {
+            a.steps
+                .iter()
+                .map(|s| (s.name.clone(), Vec::new()))
+                .collect()
+        });
+        let schema = state
+            .datasets
+            .with(|d| editor_bridge::schema_object(d, &steps));
         editor.with_value(|e| {
             if let Some(e) = e {
                 e.set_schema(&schema);
@@ -119,7 +112,7 @@ pub fn QueryPanel() -> impl IntoView {
         });
     });
 
-    // A preview from the dataset list replaces the SQL and runs it.
+    // A preview from the dataset list replaces the step's SQL and runs it.
     Effect::new(move |_| {
         if let Some(text) = run_request.0.get() {
             run_request.0.set(None);
@@ -128,19 +121,26 @@ pub fn QueryPanel() -> impl IntoView {
                     e.set_doc(&text);
                 }
             });
-            storage::save_sql(&text);
-            sql.set(text);
+            bench.set_selected_sql(text);
             run();
         }
     });
 
     let status = move || match outcome.get() {
-        Outcome::Idle => "Ctrl+Enter runs the query".to_string(),
-        Outcome::Running => "Running…".to_string(),
+        Outcome::Idle => "Ctrl+Enter runs this step".to_string(),
+        Outcome::Running => match bench.running.get() {
+            Some(step) => format!("Running {step}…"),
+            None => "Running…".to_string(),
+        },
         Outcome::Done(answer) => format!(
-            "{} rows in {}",
-            format::thousands(answer.table.row_count() as u64),
-            format::millis(answer.elapsed_ms)
+            "{} rows in {}{}",
+            format::thousands(answer.row_count),
+            format::millis(answer.elapsed_ms),
+            if answer.cached {
+                " (kept from the last run)"
+            } else {
+                ""
+            }
         ),
         Outcome::Failed(error) if error.kind == ErrorKind::Cancelled => "Cancelled".to_string(),
         Outcome::Failed(_) => "Failed".to_string(),
@@ -154,12 +154,36 @@ pub fn QueryPanel() -> impl IntoView {
         Outcome::Done(answer) => Some(answer.table),
         _ => None,
     });
-
     let schema = Signal::derive(move || match outcome.get() {
         Outcome::Done(answer) => Some(answer.table.schema().clone()),
         _ => None,
     });
     let has_result = move || matches!(outcome.get(), Outcome::Done(_));
+
+    // The chart reads the step's result where the engine keeps it, by name.
+    let chart = move || {
+        let step = bench.selected_step()?;
+        let base_sql = Signal::derive({
+            let name = step.name.clone();
+            move || has_result().then(|| format!("SELECT * FROM \"{name}\""))
+        });
+        let initial = bench
+            .chart_of(&step.name)
+            .unwrap_or_else(|| ChartSpec::new(ChartKind::Table));
+        let spec = RwSignal::new(initial);
+        let name = step.name.clone();
+        Effect::new(move |_| {
+            let current = spec.get();
+            if current.kind != ChartKind::Table || bench.chart_of(&name).is_some() {
+                bench.set_chart(&name, current);
+            }
+        });
+        Some(view! { <ChartPanel base_sql=base_sql schema=schema spec=spec /> })
+    };
+    let chart_key = move || {
+        bench.doc_version.track();
+        bench.selected.get()
+    };
 
     view! {
         <section class="query">
@@ -178,17 +202,43 @@ pub fn QueryPanel() -> impl IntoView {
             </div>
             {move || error().map(|error| view! { <QueryError error=error /> })}
             <Show when=has_result>
-                <div class="view-tabs" role="tablist" aria-label="Result view">
-                    <button role="tab" aria-selected=move || (!show_chart.get()).to_string()
-                        on:click=move |_| show_chart.set(false)>"Table"</button>
-                    <button role="tab" aria-selected=move || show_chart.get().to_string()
-                        on:click=move |_| show_chart.set(true)>"Chart"</button>
-                </div>
+                <ToggleTabs label="Result view" first="Table" second="Chart" chosen_second=show_chart />
             </Show>
             <Show when=move || show_chart.get() && has_result() fallback=move || view! { <ResultsGrid table=table /> }>
-                <ChartPanel base_sql=ran_sql.into() schema=schema />
+                {move || { chart_key(); untrack(chart) }}
             </Show>
         </section>
+    }
+}
+
+/// Puts step `index` on screen: its SQL in the editor, its chart tab, and its
+/// result at once when the engine still holds it.
+fn show_step(
+    bench: Workbench,
+    client: EngineHandle,
+    editor: StoredValue<Option<EditorHandle>, LocalStorage>,
+    show_chart: RwSignal<bool>,
+    index: usize,
+) {
+    let Some(step) = bench.analysis.with(|a| a.steps.get(index).cloned()) else {
+        return;
+    };
+    editor.with_value(|e| {
+        if let Some(e) = e
+            && e.doc() != step.sql
+        {
+            e.set_doc(&step.sql);
+            e.clear_error();
+        }
+    });
+    show_chart.set(
+        bench
+            .chart_of(&step.name)
+            .is_some_and(|c| c.kind != ChartKind::Table),
+    );
+    bench.outcome.set(Outcome::Idle);
+    if bench.statuses().get(index).copied() == Some(StepStatus::Fresh) {
+        bench.run(client, index);
     }
 }
 

@@ -9,6 +9,7 @@ mod error;
 mod ipc;
 mod load;
 mod session;
+mod steps;
 
 pub use datafusion;
 pub use datafusion::arrow;
@@ -17,3 +18,4 @@ pub use ipc::ipc_stream_from_batches;
 pub use load::LoadRequest;
 pub use object_store;
 pub use session::Engine;
+pub use steps::{StepResult, StepRun};

@@ -40,6 +40,7 @@ impl Engine {
     ) -> Result<DatasetInfo, EngineError> {
         self.check_new_name(&request.name)?;
         let size_bytes = bytes.len() as u64;
+        let content_sha256 = meridian_model::content_sha256(&bytes);
         self.next_object_id += 1;
         // The canonical extension keeps DataFusion's listing from filtering the file out.
         let path = Path::from(format!(
@@ -56,8 +57,12 @@ impl Engine {
             .register_table_url(&request, &table_url, size_bytes)
             .await
         {
-            Ok(dataset) => {
+            Ok(mut dataset) => {
                 self.memory_paths.insert(request.name.clone(), path);
+                dataset.content_sha256 = Some(content_sha256.clone());
+                if let Some(held) = self.datasets.get_mut(&request.name) {
+                    held.content_sha256 = Some(content_sha256);
+                }
                 Ok(dataset)
             }
             Err(error) => {
@@ -88,7 +93,7 @@ impl Engine {
 
     fn check_new_name(&self, name: &str) -> Result<(), EngineError> {
         validate_table_name(name).map_err(EngineError::InvalidName)?;
-        if self.datasets.contains_key(name) {
+        if self.datasets.contains_key(name) || self.steps.contains_key(name) {
             return Err(EngineError::TableExists(name.to_string()));
         }
         Ok(())
@@ -194,6 +199,7 @@ impl Engine {
             size_bytes,
             row_count,
             columns,
+            content_sha256: None,
         })
     }
 }

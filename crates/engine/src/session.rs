@@ -25,6 +25,8 @@ pub struct Engine {
     /// Where each table's bytes sit in the memory store, to free them on removal.
     pub(crate) memory_paths: BTreeMap<String, object_store::path::Path>,
     pub(crate) next_object_id: u64,
+    /// Results of analysis steps, registered as tables under the step names.
+    pub(crate) steps: BTreeMap<String, crate::StepResult>,
 }
 
 impl Default for Engine {
@@ -57,6 +59,7 @@ impl Engine {
             datasets: BTreeMap::new(),
             memory_paths: BTreeMap::new(),
             next_object_id: 0,
+            steps: BTreeMap::new(),
         }
     }
 
@@ -102,7 +105,7 @@ impl Engine {
                 .cloned()
                 .ok_or_else(|| EngineError::UnknownTable(from.to_string()));
         }
-        if self.datasets.contains_key(to) {
+        if self.datasets.contains_key(to) || self.steps.contains_key(to) {
             return Err(EngineError::TableExists(to.to_string()));
         }
         let mut dataset = self

@@ -18,3 +18,8 @@ async fn every_codec_and_csv_in_the_browser() {
 async fn a_bad_file_in_the_browser() {
     common::a_bad_file_names_itself_and_spares_the_others().await;
 }
+
+#[wasm_bindgen_test]
+async fn steps_bind_parameters_in_the_browser() {
+    common::steps_bind_parameters_and_chain().await;
+}

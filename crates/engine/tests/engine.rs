@@ -212,3 +212,8 @@ async fn results_round_trip_through_ipc() {
     assert_eq!(table.row_count(), 20);
     assert_eq!(table.column_names(), ["city", "total"]);
 }
+
+#[tokio::test]
+async fn steps_bind_parameters_and_chain() {
+    common::steps_bind_parameters_and_chain().await;
+}

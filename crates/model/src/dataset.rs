@@ -36,6 +36,10 @@ pub struct DatasetInfo {
     pub size_bytes: u64,
     pub row_count: u64,
     pub columns: Vec<ColumnInfo>,
+    /// SHA-256 of the file's bytes (hex), when the engine held them all; an
+    /// analysis uses it to check that a file given again is the same file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sha256: Option<String>,
 }
 
 /// Turns a file name into a table name SQL can use without quotes.

@@ -3,13 +3,20 @@
 //! Nothing here touches the browser or the query engine, so the UI, the worker,
 //! the CLI and the tests all agree on one vocabulary.
 
+pub mod analysis;
 pub mod chart_spec;
 pub mod dataset;
 pub mod error;
 pub mod format;
 pub mod protocol;
 pub mod result_table;
+pub mod share;
 
+pub use analysis::{
+    ANALYSIS_VERSION, Analysis, AnalysisError, BoundValue, GridPlace, Lineage, ParamValue,
+    Parameter, Source, Step, StepInputs, StepKey, Widget, content_sha256, ms_of_utc_date,
+    steps_to_run, utc_date_of_ms,
+};
 pub use chart_spec::{
     Aggregation, BarMode, CHART_SPEC_VERSION, ChartKind, ChartSpec, ChartSpecError, GeoBox,
     NumberFormat, Theme, TimeBucket, TimeRange,

@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DatasetFormat, DatasetInfo, DatasetSource, UserError};
+use crate::{BoundValue, DatasetFormat, DatasetInfo, DatasetSource, StepKey, UserError};
 
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// What the UI asks of the engine. `request_id` pairs an answer with its question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,19 @@ pub enum Request {
     Remove { request_id: u64, name: String },
     /// Run one SQL statement; the answer carries the result as Arrow IPC bytes.
     Query { request_id: u64, sql: String },
+    /// Run one analysis step with its placeholder values and keep its result as
+    /// table `name`. A held result with the same `key` is answered without running.
+    /// The rows travel back only when `send_rows` (otherwise just the schema).
+    RunStep {
+        request_id: u64,
+        name: String,
+        sql: String,
+        bindings: Vec<(String, BoundValue)>,
+        key: StepKey,
+        send_rows: bool,
+    },
+    /// Drop every step result whose name is not in `keep`.
+    RetainSteps { request_id: u64, keep: Vec<String> },
     /// Panic inside the engine on purpose, to exercise crash recovery from tests.
     CrashForTesting { request_id: u64 },
 }
@@ -44,6 +57,8 @@ impl Request {
             | Self::Rename { request_id, .. }
             | Self::Remove { request_id, .. }
             | Self::Query { request_id, .. }
+            | Self::RunStep { request_id, .. }
+            | Self::RetainSteps { request_id, .. }
             | Self::CrashForTesting { request_id } => *request_id,
         }
     }
@@ -80,6 +95,17 @@ pub enum Response {
         request_id: u64,
         row_count: u64,
         elapsed_ms: f64,
+    },
+    /// A step's result (rows or only its schema) travels beside this message as Arrow IPC.
+    StepDone {
+        request_id: u64,
+        row_count: u64,
+        elapsed_ms: f64,
+        /// The engine already held this result; nothing ran.
+        cached: bool,
+    },
+    StepsRetained {
+        request_id: u64,
     },
     Failed {
         request_id: u64,
@@ -142,6 +168,18 @@ mod tests {
                 sql: "SELECT 1".into(),
             },
             Request::CrashForTesting { request_id: 5 },
+            Request::RunStep {
+                request_id: 6,
+                name: "s".into(),
+                sql: "SELECT $x".into(),
+                bindings: vec![("x".into(), BoundValue::TimestampMs(3))],
+                key: StepKey("k".into()),
+                send_rows: true,
+            },
+            Request::RetainSteps {
+                request_id: 7,
+                keep: vec!["s".into()],
+            },
         ];
         for request in requests {
             let decoded = Request::from_json(&request.to_json()).expect("round trip");

@@ -1,7 +1,7 @@
 //! What the worker does with each request.
 
 use futures::TryStreamExt;
-use meridian_engine::{Engine, LoadRequest, ipc_stream_from_batches};
+use meridian_engine::{Engine, LoadRequest, StepRun, ipc_stream_from_batches};
 use meridian_model::{DatasetSource, ErrorKind, Request, Response, UserError};
 use wasm_bindgen::JsCast;
 
@@ -49,6 +49,42 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
             }
             Err(error) => Err(error),
         },
+        Request::RunStep {
+            name,
+            sql,
+            bindings,
+            key,
+            send_rows,
+            ..
+        } => {
+            let started = now_ms();
+            let run = StepRun {
+                name: &name,
+                sql: &sql,
+                bindings: &bindings,
+                key: &key,
+            };
+            match step_answer(engine, run, send_rows).await {
+                Ok((row_count, cached, bytes)) => {
+                    let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
+                    post(
+                        &Response::StepDone {
+                            request_id,
+                            row_count,
+                            elapsed_ms: now_ms() - started,
+                            cached,
+                        },
+                        Some(buffer),
+                    );
+                    return;
+                }
+                Err(error) => Err(error),
+            }
+        }
+        Request::RetainSteps { keep, .. } => engine
+            .retain_steps(&keep)
+            .map(|()| Response::StepsRetained { request_id })
+            .map_err(|e| e.to_user_error()),
         Request::CrashForTesting { .. } => {
             panic!("the engine was asked to crash, to test recovery");
         }
@@ -69,6 +105,19 @@ async fn query(engine: &Engine, sql: &str) -> Result<(u64, f64, Vec<u8>), UserEr
     let row_count = batches.iter().map(|b| b.num_rows() as u64).sum();
     let bytes = ipc_stream_from_batches(&schema, &batches).map_err(|e| e.to_user_error())?;
     Ok((row_count, elapsed_ms, bytes))
+}
+
+/// Runs (or finds) a step; its rows, or only its schema, as Arrow IPC.
+async fn step_answer(
+    engine: &mut Engine,
+    run: StepRun<'_>,
+    send_rows: bool,
+) -> Result<(u64, bool, Vec<u8>), UserError> {
+    let (result, cached) = engine.run_step(run).await.map_err(|e| e.to_user_error())?;
+    let row_count = result.batches.iter().map(|b| b.num_rows() as u64).sum();
+    let rows: &[_] = if send_rows { &result.batches } else { &[] };
+    let bytes = ipc_stream_from_batches(&result.schema, rows).map_err(|e| e.to_user_error())?;
+    Ok((row_count, cached, bytes))
 }
 
 async fn register(

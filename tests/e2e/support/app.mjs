@@ -326,6 +326,106 @@ export class MeridianPage {
     );
   }
 
+  // ---- the analysis: title, parameters, steps, saving, sharing ----
+
+  async setTitle(title) {
+    const input = this.page.getByRole('textbox', { name: 'Analysis title' });
+    await input.fill(title);
+    await input.press('Enter');
+    await input.blur();
+  }
+
+  title() {
+    return this.page.getByRole('textbox', { name: 'Analysis title' }).inputValue();
+  }
+
+  /** Adds a number parameter through the form, as a person would. */
+  async addNumberParameter(name, value) {
+    await this.page.getByRole('button', { name: '+ Parameter' }).click();
+    const form = this.page.getByRole('form', { name: 'New parameter' });
+    await form.getByRole('textbox', { name: 'Parameter name' }).fill(name);
+    await form.getByRole('combobox', { name: 'Parameter kind' }).selectOption('number');
+    await form.getByRole('spinbutton', { name: 'First value' }).fill(String(value));
+    await form.getByRole('button', { name: 'Add' }).click();
+    await this.page.getByRole('group', { name: `Parameter ${name}` }).waitFor();
+  }
+
+  /** Types a new value into a number parameter's control. */
+  async setNumberParameter(name, value) {
+    const input = this.page.getByRole('group', { name: `Parameter ${name}` }).getByRole('spinbutton');
+    await input.fill(String(value));
+    await input.press('Enter');
+    await input.blur();
+  }
+
+  numberParameter(name) {
+    return this.page.getByRole('group', { name: `Parameter ${name}` }).getByRole('spinbutton').inputValue();
+  }
+
+  async addStep() {
+    const before = (await this.stepNames()).length;
+    await this.page.getByRole('button', { name: '+ Step' }).click();
+    await this.#until(async () => (await this.stepNames()).length > before, 'a new step tab', 10_000);
+  }
+
+  #stepTab(name) {
+    return this.page.getByRole('tab', { name: new RegExp(`^Step ${name},`) });
+  }
+
+  async selectStep(name) {
+    await this.#stepTab(name).click();
+  }
+
+  /** Step names in order, from the step tabs. */
+  stepNames() {
+    return this.page
+      .getByRole('tablist', { name: 'Steps of this analysis' })
+      .getByRole('tab')
+      .evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label').replace(/^Step (.*), \w+$/, '$1')));
+  }
+
+  /** "fresh", "stale" or "running", as the step's tab says. */
+  async stepStatus(name) {
+    const label = await this.#stepTab(name).getAttribute('aria-label');
+    return label.replace(/^.*, /, '');
+  }
+
+  async waitForStepStatus(name, status, timeout = QUERY_TIMEOUT) {
+    let last = '';
+    return this.#until(
+      async () => (last = await this.stepStatus(name)) === status,
+      () => `step ${name} to be ${status} (last: ${last})`,
+      timeout,
+    );
+  }
+
+  /** The SQL of the step on screen, as the editor holds it. */
+  editorText() {
+    return this.page.locator('[aria-label="SQL"]').evaluate((el) => el.innerText);
+  }
+
+  waitForSaved(timeout = 10_000) {
+    let last = '';
+    return this.#until(
+      async () => (last = await this.page.getByLabel('Save state').innerText()) === 'Saved',
+      () => `the analysis to be saved (last: "${last}")`,
+      timeout,
+    );
+  }
+
+  /** Opens the Share panel and reads the link it offers. */
+  async shareLink() {
+    await this.page.getByRole('button', { name: 'Share' }).click();
+    const input = this.page.getByRole('textbox', { name: 'Share link' });
+    await input.waitFor();
+    return input.inputValue();
+  }
+
+  async analysisNotice() {
+    const notice = this.page.getByLabel('Analysis notice');
+    return (await notice.count()) ? notice.innerText() : null;
+  }
+
   // ---- failures ----
 
   /** What the browser said that may explain a failure. */

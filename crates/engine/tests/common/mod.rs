@@ -130,3 +130,114 @@ pub async fn a_bad_file_names_itself_and_spares_the_others() {
     assert!(engine.dataset("broken").is_none());
     assert!(city_totals(&engine, "good").await.contains("New York"));
 }
+
+fn one_value(batches: &[meridian_engine::arrow::array::RecordBatch]) -> String {
+    let text = pretty_format_batches(batches).unwrap().to_string();
+    // The value is the fourth line of the table: border, header, border, value.
+    text.lines()
+        .nth(3)
+        .unwrap_or_default()
+        .trim_matches(|c| c == '|' || c == ' ')
+        .to_string()
+}
+
+/// Steps bind parameters as values (never as SQL), read earlier steps as
+/// tables, and rerun only when their key changes.
+pub async fn steps_bind_parameters_and_chain() {
+    use meridian_engine::StepRun;
+    use meridian_model::{BoundValue, StepKey};
+
+    let mut engine = Engine::new();
+    engine
+        .register_bytes(
+            request("transactions", "t.parquet", DatasetFormat::Parquet),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    let (expected, _) = engine
+        .query("SELECT count(*) FROM transactions WHERE city = 'Paris' AND amount >= 20")
+        .await
+        .map(|(_, b)| (one_value(&b), ()))
+        .unwrap();
+
+    let city = vec![("city".to_string(), BoundValue::Text("Paris".into()))];
+    let key = StepKey("k1".into());
+    let (first, cached) = engine
+        .run_step(StepRun {
+            name: "in_city",
+            sql: "SELECT * FROM transactions WHERE city = $city",
+            bindings: &city,
+            key: &key,
+        })
+        .await
+        .unwrap();
+    assert!(!cached);
+    let rows: usize = first.batches.iter().map(|b| b.num_rows()).sum();
+    assert!(rows > 0);
+
+    // A later step reads the first as a table, with a number and a timestamp bound.
+    let bindings = vec![
+        ("min".to_string(), BoundValue::Number(20.0)),
+        ("since".to_string(), BoundValue::TimestampMs(0)),
+    ];
+    let (big, _) = engine
+        .run_step(StepRun {
+            name: "big",
+            sql: "SELECT count(*) AS n FROM in_city WHERE amount >= $min AND ts >= $since",
+            bindings: &bindings,
+            key: &StepKey("k2".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(one_value(&big.batches), expected);
+
+    // The same key returns the held result without running.
+    let (again, cached) = engine
+        .run_step(StepRun {
+            name: "in_city",
+            sql: "this would not parse",
+            bindings: &city,
+            key: &key,
+        })
+        .await
+        .unwrap();
+    assert!(cached);
+    assert_eq!(again.batches.len(), first.batches.len());
+
+    // A hostile value is a value: it matches no city and drops nothing.
+    let hostile = vec![(
+        "city".to_string(),
+        BoundValue::Text("x' OR '1'='1'; DROP TABLE transactions; --".into()),
+    )];
+    let (none, _) = engine
+        .run_step(StepRun {
+            name: "in_city",
+            sql: "SELECT count(*) AS n FROM transactions WHERE city = $city",
+            bindings: &hostile,
+            key: &StepKey("k3".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(one_value(&none.batches), "0");
+    assert!(engine.dataset("transactions").is_some());
+    let (_, all) = engine
+        .query("SELECT count(*) FROM transactions")
+        .await
+        .unwrap();
+    assert_eq!(one_value(&all), ROWS.to_string());
+
+    // A step cannot take a dataset's name, and dropped steps stop answering.
+    let clash = engine
+        .run_step(StepRun {
+            name: "transactions",
+            sql: "SELECT 1",
+            bindings: &[],
+            key: &StepKey("k4".into()),
+        })
+        .await;
+    assert!(clash.is_err());
+    engine.retain_steps(&["in_city".to_string()]).unwrap();
+    assert!(engine.query("SELECT * FROM big").await.is_err());
+    assert_eq!(engine.step_keys().len(), 1);
+}

@@ -1,0 +1,131 @@
+//! Analysis steps: a query with bound parameters whose result becomes a table
+//! that later steps (and charts) read, kept until the step changes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::common::{ParamValues, ScalarValue};
+use datafusion::datasource::MemTable;
+use futures::TryStreamExt;
+use meridian_model::{BoundValue, StepKey, dataset::validate_table_name};
+
+use crate::{Engine, EngineError};
+
+/// A step's result as the engine holds it.
+#[derive(Clone)]
+pub struct StepResult {
+    pub key: StepKey,
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+/// One step to run: its table name, SQL, placeholder values and cache key.
+#[derive(Clone, Debug)]
+pub struct StepRun<'a> {
+    pub name: &'a str,
+    pub sql: &'a str,
+    pub bindings: &'a [(String, BoundValue)],
+    pub key: &'a StepKey,
+}
+
+impl Engine {
+    /// Runs a step and registers its result as table `name`, replacing the
+    /// step's previous result. When the engine already holds a result with the
+    /// same key, that result is returned and nothing runs.
+    ///
+    /// Placeholder values are bound after parsing (`ParamValues`), never spliced
+    /// into the text, so a value cannot change what the SQL does.
+    pub async fn run_step(&mut self, run: StepRun<'_>) -> Result<(StepResult, bool), EngineError> {
+        if let Some(held) = self.steps.get(run.name)
+            && &held.key == run.key
+        {
+            return Ok((held.clone(), true));
+        }
+        validate_table_name(run.name).map_err(EngineError::InvalidName)?;
+        if self.datasets.contains_key(run.name) {
+            return Err(EngineError::TableExists(run.name.to_string()));
+        }
+        let frame = self.context.sql(run.sql).await.map_err(EngineError::sql)?;
+        let frame = if run.bindings.is_empty() {
+            frame
+        } else {
+            let types = frame
+                .logical_plan()
+                .get_parameter_types()
+                .map_err(EngineError::sql)?;
+            let mut values = Vec::with_capacity(run.bindings.len());
+            for (name, value) in run.bindings {
+                let scalar = scalar_of(value);
+                // Cast to the type the plan inferred for the placeholder
+                // (Utf8View for a string column read from Parquet, say).
+                let wanted = types.get(&format!("${name}")).cloned().flatten();
+                let scalar = match wanted {
+                    Some(data_type) if data_type != scalar.data_type() => {
+                        scalar.cast_to(&data_type).map_err(EngineError::sql)?
+                    }
+                    _ => scalar,
+                };
+                values.push((name.clone(), scalar));
+            }
+            frame
+                .with_param_values(ParamValues::from(values))
+                .map_err(EngineError::sql)?
+        };
+        let stream = frame.execute_stream().await.map_err(EngineError::sql)?;
+        let schema = stream.schema();
+        let batches: Vec<RecordBatch> =
+            stream.try_collect().await.map_err(EngineError::execution)?;
+        let table = MemTable::try_new(schema.clone(), vec![batches.clone()])
+            .map_err(EngineError::internal)?;
+        self.context
+            .deregister_table(run.name)
+            .map_err(EngineError::internal)?;
+        self.context
+            .register_table(run.name, Arc::new(table))
+            .map_err(EngineError::internal)?;
+        let result = StepResult {
+            key: run.key.clone(),
+            schema,
+            batches,
+        };
+        self.steps.insert(run.name.to_string(), result.clone());
+        Ok((result, false))
+    }
+
+    /// The step results the engine holds, by step name, with their keys.
+    pub fn step_keys(&self) -> BTreeMap<String, StepKey> {
+        self.steps
+            .iter()
+            .map(|(name, result)| (name.clone(), result.key.clone()))
+            .collect()
+    }
+
+    /// Drops every step result whose name is not in `keep`, freeing its memory.
+    pub fn retain_steps(&mut self, keep: &[String]) -> Result<(), EngineError> {
+        let gone: Vec<String> = self
+            .steps
+            .keys()
+            .filter(|name| !keep.contains(name))
+            .cloned()
+            .collect();
+        for name in gone {
+            self.steps.remove(&name);
+            self.context
+                .deregister_table(name.as_str())
+                .map_err(EngineError::internal)?;
+        }
+        Ok(())
+    }
+}
+
+fn scalar_of(value: &BoundValue) -> ScalarValue {
+    match value {
+        BoundValue::TimestampMs(ms) => {
+            ScalarValue::TimestampMillisecond(Some(*ms), Some("UTC".into()))
+        }
+        BoundValue::Text(text) => ScalarValue::Utf8(Some(text.clone())),
+        BoundValue::Number(n) => ScalarValue::Float64(Some(*n)),
+    }
+}

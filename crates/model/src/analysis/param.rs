@@ -1,0 +1,236 @@
+//! Parameters: values a reader changes without touching the SQL.
+//!
+//! A step uses a parameter through a named placeholder (`$city`). The engine
+//! binds the value to the placeholder after parsing, so a value is always data
+//! and never SQL: `'; DROP TABLE x; --` is just an odd city name.
+
+use serde::{Deserialize, Serialize};
+
+/// One parameter of an analysis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    /// The placeholder name, without `$`; letters, digits and `_`.
+    pub name: String,
+    /// What the control says; the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(flatten)]
+    pub value: ParamValue,
+}
+
+/// The kind of a parameter and its current value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ParamValue {
+    /// A time range in UTC: `$<name>_from` (inclusive) and `$<name>_to` (exclusive).
+    DateRange { from_ms: i64, to_ms: i64 },
+    /// One value out of a list: `$<name>` as text.
+    Choice { options: Vec<String>, value: String },
+    /// A number: `$<name>` as a 64-bit float.
+    Number {
+        value: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+}
+
+/// A value bound to one placeholder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum BoundValue {
+    /// Milliseconds since 1970-01-01 UTC.
+    TimestampMs(i64),
+    Text(String),
+    Number(f64),
+}
+
+impl BoundValue {
+    /// A stable spelling of the value, for cache keys.
+    pub fn canonical(&self) -> String {
+        match self {
+            BoundValue::TimestampMs(ms) => format!("ts:{ms}"),
+            BoundValue::Text(text) => format!("text:{}:{text}", text.len()),
+            BoundValue::Number(n) => format!("num:{}", n.to_bits()),
+        }
+    }
+}
+
+impl Parameter {
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The placeholders this parameter fills, with their values.
+    pub fn bindings(&self) -> Vec<(String, BoundValue)> {
+        match &self.value {
+            ParamValue::DateRange { from_ms, to_ms } => vec![
+                (
+                    format!("{}_from", self.name),
+                    BoundValue::TimestampMs(*from_ms),
+                ),
+                (format!("{}_to", self.name), BoundValue::TimestampMs(*to_ms)),
+            ],
+            ParamValue::Choice { value, .. } => {
+                vec![(self.name.clone(), BoundValue::Text(value.clone()))]
+            }
+            ParamValue::Number { value, .. } => {
+                vec![(self.name.clone(), BoundValue::Number(*value))]
+            }
+        }
+    }
+
+    /// Why the current value is not acceptable, as a sentence; `None` when it is.
+    pub fn problem(&self) -> Option<String> {
+        let label = self.label();
+        match &self.value {
+            ParamValue::DateRange { from_ms, to_ms } if from_ms >= to_ms => Some(format!(
+                "The range '{label}' ends before it starts; pick an end after the start."
+            )),
+            ParamValue::Choice { options, value }
+                if !options.is_empty() && !options.contains(value) =>
+            {
+                Some(format!(
+                    "'{value}' is not one of the choices of '{label}' ({}).",
+                    options.join(", ")
+                ))
+            }
+            ParamValue::Number { value, min, max } => {
+                if !value.is_finite() {
+                    Some(format!("'{label}' must be a number."))
+                } else if min.is_some_and(|m| *value < m) || max.is_some_and(|m| *value > m) {
+                    Some(format!(
+                        "'{label}' must be between {} and {}.",
+                        min.map_or("any".into(), |m| m.to_string()),
+                        max.map_or("any".into(), |m| m.to_string())
+                    ))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// `YYYY-MM-DD` of the UTC day holding `ms`, as date inputs show it.
+pub fn utc_date_of_ms(ms: i64) -> String {
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = ms.div_euclid(DAY_MS) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date, in milliseconds; `None` when it is not a date.
+pub fn ms_of_utc_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let ms = days * DAY_MS;
+    // 2026-02-31 is not a date: it would come back as March.
+    (utc_date_of_ms(ms) == format!("{year:04}-{month:02}-{day:02}")).then_some(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates_round_trip() {
+        assert_eq!(utc_date_of_ms(0), "1970-01-01");
+        assert_eq!(utc_date_of_ms(1_772_409_600_000), "2026-03-02");
+        assert_eq!(ms_of_utc_date("2026-03-02"), Some(1_772_409_600_000));
+        assert_eq!(ms_of_utc_date("1969-12-31"), Some(-86_400_000));
+        assert_eq!(
+            ms_of_utc_date("2024-02-29").map(utc_date_of_ms).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(ms_of_utc_date("2026-02-31"), None);
+        assert_eq!(ms_of_utc_date("March"), None);
+    }
+
+    #[test]
+    fn a_date_range_fills_two_placeholders() {
+        let p = Parameter {
+            name: "period".into(),
+            label: None,
+            value: ParamValue::DateRange {
+                from_ms: 10,
+                to_ms: 20,
+            },
+        };
+        assert_eq!(
+            p.bindings(),
+            vec![
+                ("period_from".into(), BoundValue::TimestampMs(10)),
+                ("period_to".into(), BoundValue::TimestampMs(20)),
+            ]
+        );
+        assert!(p.problem().is_none());
+    }
+
+    #[test]
+    fn problems_are_sentences() {
+        let p = Parameter {
+            name: "city".into(),
+            label: Some("City".into()),
+            value: ParamValue::Choice {
+                options: vec!["Paris".into(), "Lyon".into()],
+                value: "Rome".into(),
+            },
+        };
+        assert_eq!(
+            p.problem().as_deref(),
+            Some("'Rome' is not one of the choices of 'City' (Paris, Lyon).")
+        );
+        let n = Parameter {
+            name: "min".into(),
+            label: None,
+            value: ParamValue::Number {
+                value: 5.0,
+                min: Some(10.0),
+                max: None,
+            },
+        };
+        assert_eq!(
+            n.problem().as_deref(),
+            Some("'min' must be between 10 and any.")
+        );
+    }
+
+    #[test]
+    fn parameters_serialise_flat() {
+        let p = Parameter {
+            name: "min".into(),
+            label: None,
+            value: ParamValue::Number {
+                value: 5.0,
+                min: None,
+                max: None,
+            },
+        };
+        let json = serde_json::to_string(&p).unwrap_or_default();
+        assert_eq!(json, r#"{"name":"min","kind":"number","value":5.0}"#);
+    }
+}

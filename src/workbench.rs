@@ -326,6 +326,9 @@ impl Workbench {
             let mut sources: Vec<Source> =
                 datasets.with(|d| d.iter().filter_map(source_of).collect());
             let old = this.analysis.with_untracked(|a| a.sources.clone());
+            if let Some(message) = changed_upload(&old, &sources) {
+                this.notice.set(Some(message));
+            }
             for source in &old {
                 if !sources.iter().any(|s| s.table() == source.table()) {
                     sources.push(source.clone());
@@ -377,6 +380,34 @@ async fn run_one(
             error.span = None;
         }
         error
+    })
+}
+
+/// A sentence when a file given again is not the file the analysis was made
+/// with (same table, other contents), so its numbers are not taken as the same.
+fn changed_upload(expected: &[Source], loaded: &[Source]) -> Option<String> {
+    loaded.iter().find_map(|now| {
+        let Source::Upload {
+            table,
+            file_name,
+            sha256,
+            ..
+        } = now
+        else {
+            return None;
+        };
+        expected.iter().find_map(|before| match before {
+            Source::Upload {
+                table: t,
+                sha256: wanted,
+                ..
+            } if t == table && !wanted.is_empty() && !sha256.is_empty() && wanted != sha256 => {
+                Some(format!(
+                    "'{file_name}' is not the file this analysis was made with (its contents differ), so table {table} may give other numbers."
+                ))
+            }
+            _ => None,
+        })
     })
 }
 

@@ -391,16 +391,10 @@ impl ChartSpec {
 
     /// Reads a spec of this or any earlier version.
     pub fn from_json(text: &str) -> Result<Self, ChartSpecError> {
-        #[derive(Deserialize)]
-        struct VersionOnly {
-            version: u32,
-        }
-        let probe: VersionOnly =
-            serde_json::from_str(text).map_err(|e| ChartSpecError::Malformed(e.to_string()))?;
-        if probe.version > CHART_SPEC_VERSION {
-            return Err(ChartSpecError::TooNew {
-                found: probe.version,
-            });
+        let found =
+            crate::version_of(text).map_err(|e| ChartSpecError::Malformed(e.to_string()))?;
+        if found > CHART_SPEC_VERSION {
+            return Err(ChartSpecError::TooNew { found });
         }
         // Version 1 is the first; later versions add a migration step here.
         serde_json::from_str(text).map_err(|e| ChartSpecError::Malformed(e.to_string()))

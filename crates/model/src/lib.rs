@@ -29,3 +29,13 @@ pub use error::{ErrorKind, SqlPosition, SqlSpan, UserError};
 pub use format::DatasetFormat;
 pub use protocol::{PROTOCOL_VERSION, Request, Response};
 pub use result_table::{ResultTable, ResultTableError};
+
+/// The `version` field of a saved JSON document, read before the rest so a
+/// newer version is refused with a sentence instead of a field error.
+pub(crate) fn version_of(text: &str) -> Result<u32, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct VersionOnly {
+        version: u32,
+    }
+    serde_json::from_str::<VersionOnly>(text).map(|probe| probe.version)
+}

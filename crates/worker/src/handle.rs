@@ -34,21 +34,21 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
             .await
             .map(|()| Response::Removed { request_id, name })
             .map_err(|e| e.to_user_error()),
-        Request::Query { sql, .. } => match query(engine, &sql).await {
-            Ok((row_count, elapsed_ms, bytes)) => {
-                let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
-                post(
-                    &Response::QueryDone {
-                        request_id,
-                        row_count,
-                        elapsed_ms,
-                    },
-                    Some(buffer),
-                );
-                return;
-            }
-            Err(error) => Err(error),
-        },
+        Request::Query { sql, .. } => {
+            return post_result(
+                request_id,
+                query(engine, &sql)
+                    .await
+                    .map(|(row_count, elapsed_ms, bytes)| {
+                        let done = Response::QueryDone {
+                            request_id,
+                            row_count,
+                            elapsed_ms,
+                        };
+                        (done, bytes)
+                    }),
+            );
+        }
         Request::RunStep {
             name,
             sql,
@@ -64,22 +64,19 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
                 bindings: &bindings,
                 key: &key,
             };
-            match step_answer(engine, run, send_rows).await {
-                Ok((row_count, cached, bytes)) => {
-                    let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
-                    post(
-                        &Response::StepDone {
-                            request_id,
-                            row_count,
-                            elapsed_ms: now_ms() - started,
-                            cached,
-                        },
-                        Some(buffer),
-                    );
-                    return;
-                }
-                Err(error) => Err(error),
-            }
+            let answer = step_answer(engine, run, send_rows).await;
+            return post_result(
+                request_id,
+                answer.map(|(row_count, cached, bytes)| {
+                    let done = Response::StepDone {
+                        request_id,
+                        row_count,
+                        elapsed_ms: now_ms() - started,
+                        cached,
+                    };
+                    (done, bytes)
+                }),
+            );
         }
         Request::RetainSteps { keep, .. } => engine
             .retain_steps(&keep)
@@ -91,6 +88,17 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
     };
     let response = answer.unwrap_or_else(|error| Response::Failed { request_id, error });
     post(&response, None);
+}
+
+/// Posts an answer with its Arrow IPC bytes as a transferred buffer, or the failure.
+fn post_result(request_id: u64, result: Result<(Response, Vec<u8>), UserError>) {
+    match result {
+        Ok((response, bytes)) => {
+            let buffer = js_sys::Uint8Array::from(bytes.as_slice()).buffer();
+            post(&response, Some(buffer));
+        }
+        Err(error) => post(&Response::Failed { request_id, error }, None),
+    }
 }
 
 async fn query(engine: &Engine, sql: &str) -> Result<(u64, f64, Vec<u8>), UserError> {

@@ -59,15 +59,10 @@ impl Analysis {
 
     /// Reads an analysis of this or any earlier version.
     pub fn from_json(text: &str) -> Result<Self, AnalysisError> {
-        #[derive(Deserialize)]
-        struct VersionOnly {
-            version: u32,
-        }
-        let probe: VersionOnly =
-            serde_json::from_str(text).map_err(|e| AnalysisError::Malformed(e.to_string()))?;
-        if probe.version > ANALYSIS_VERSION {
+        let found = crate::version_of(text).map_err(|e| AnalysisError::Malformed(e.to_string()))?;
+        if found > ANALYSIS_VERSION {
             return Err(AnalysisError::TooNew {
-                found: probe.version,
+                found,
                 supported: ANALYSIS_VERSION,
             });
         }

@@ -1,0 +1,62 @@
+// Story: an analysis made over an uploaded file is shared. The link carries the
+// file's name, size and hash, never its rows: the receiver is asked for the file
+// by name, and a different file under that name is called out.
+
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { appDist } from './support/env.mjs';
+import { MeridianPage, closeAll, launch, openApp } from './support/app.mjs';
+import { CITIES_VISITS_SUM, fixtures } from './support/fixtures.mjs';
+import { startServer } from './support/server.mjs';
+import { waitUntil } from './support/wait.mjs';
+
+describe('analyses over uploaded files: asked for by name, checked by hash', { timeout: 240_000 }, () => {
+  let server, browser, app, files;
+
+  before(async () => {
+    files = await fixtures();
+    server = await startServer({ root: appDist() });
+    browser = await launch();
+    app = await openApp(browser, `${server.url}/`);
+  });
+
+  after(() => closeAll(app, browser, server));
+
+  it('names the missing file, then flags a different file under its name', async () => {
+    await app.uploadFiles([files.citiesCsv]);
+    await app.waitForDataset('cities');
+    await app.setSql('SELECT sum(visits) AS visits FROM cities');
+    const outcome = await app.runAndWait();
+    assert.equal(outcome.error, null, `the query failed: ${outcome.error}`);
+    assert.match(outcome.status, /^1 rows/);
+    const link = await app.shareLink();
+    assert.ok(link.length <= 2000, `the link has ${link.length} characters`);
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const other = new MeridianPage(page, context);
+    try {
+      await page.goto(link);
+      await other.waitForEngineReady();
+      await page.waitForSelector('[aria-label="Analysis notice"]');
+      assert.match(await other.analysisNotice(), /reads files that are not loaded: cities\.csv \(.+\) as table cities/);
+
+      // Same name, other rows: loaded, and called out.
+      const changed = join(files.dir, 'changed', 'cities.csv');
+      await mkdir(join(files.dir, 'changed'), { recursive: true });
+      await writeFile(changed, `city,visits,ratio\nLisbon,${CITIES_VISITS_SUM},1\n`);
+      await other.page.getByLabel('Dismiss').click();
+      await other.uploadFiles([changed]);
+      await other.waitForDataset('cities');
+      await waitUntil(async () => /not the file this analysis was made with/.test((await other.analysisNotice()) ?? ''), {
+        timeout: 30_000,
+        what: 'the notice about a different file',
+      });
+      assert.deepEqual(other.pageErrors, []);
+    } finally {
+      await closeAll(other);
+    }
+  });
+});

@@ -39,6 +39,16 @@ pub fn millis(value: f64) -> String {
     }
 }
 
+/// A model error's words (lower-case, no full stop, made to follow a colon)
+/// as a sentence of their own.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +73,14 @@ mod tests {
         assert_eq!(millis(3.125), "3.1 ms");
         assert_eq!(millis(245.6), "246 ms");
         assert_eq!(millis(12_345.0), "12.3 s");
+    }
+
+    #[test]
+    fn model_errors_become_sentences() {
+        assert_eq!(
+            sentence("the name 'x' is used twice"),
+            "The name 'x' is used twice."
+        );
+        assert_eq!(sentence(""), "");
     }
 }

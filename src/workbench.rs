@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use meridian_model::{
-    Analysis, ChartSpec, DatasetInfo, DatasetSource, ErrorKind, Source, Step, StepInputs, StepKey,
-    UserError,
+    Analysis, ChartSpec, DatasetInfo, ErrorKind, Source, Step, StepInputs, StepKey, UserError,
 };
 
 use crate::app::EngineHandle;
@@ -203,7 +202,7 @@ impl Workbench {
         let inputs = match analysis.step_inputs() {
             Ok(inputs) => inputs,
             Err(error) => {
-                let message = capitalise(&error.to_string());
+                let message = crate::format::sentence(&error.to_string());
                 self.outcome
                     .set(Outcome::Failed(UserError::new(ErrorKind::Sql, message)));
                 return;
@@ -248,7 +247,7 @@ impl Workbench {
         let analysis = self.analysis.get_untracked();
         let inputs = analysis
             .step_inputs()
-            .map_err(|e| UserError::new(ErrorKind::Sql, capitalise(&e.to_string())))?;
+            .map_err(|e| UserError::new(ErrorKind::Sql, crate::format::sentence(&e.to_string())))?;
         let Some(target) = analysis.step_index(name) else {
             return Err(UserError::new(
                 ErrorKind::Sql,
@@ -324,9 +323,12 @@ impl Workbench {
             // Also when another analysis opens.
             this.id.track();
             let mut sources: Vec<Source> =
-                datasets.with(|d| d.iter().filter_map(source_of).collect());
+                datasets.with(|d| d.iter().map(Source::of_dataset).collect());
             let old = this.analysis.with_untracked(|a| a.sources.clone());
-            if let Some(message) = changed_upload(&old, &sources) {
+            let changed = sources
+                .iter()
+                .find_map(|now| old.iter().find_map(|before| before.changed_upload(now)));
+            if let Some(message) = changed {
                 this.notice.set(Some(message));
             }
             for source in &old {
@@ -381,68 +383,4 @@ async fn run_one(
         }
         error
     })
-}
-
-/// A sentence when a file given again is not the file the analysis was made
-/// with (same table, other contents), so its numbers are not taken as the same.
-fn changed_upload(expected: &[Source], loaded: &[Source]) -> Option<String> {
-    loaded.iter().find_map(|now| {
-        let Source::Upload {
-            table,
-            file_name,
-            sha256,
-            ..
-        } = now
-        else {
-            return None;
-        };
-        expected.iter().find_map(|before| match before {
-            Source::Upload {
-                table: t,
-                sha256: wanted,
-                ..
-            } if t == table && !wanted.is_empty() && !sha256.is_empty() && wanted != sha256 => {
-                Some(format!(
-                    "'{file_name}' is not the file this analysis was made with (its contents differ), so table {table} may give other numbers."
-                ))
-            }
-            _ => None,
-        })
-    })
-}
-
-/// How a loaded dataset is described in an analysis.
-fn source_of(dataset: &DatasetInfo) -> Option<Source> {
-    let table = dataset.name.clone();
-    Some(match &dataset.source {
-        DatasetSource::Sample { url } => Source::Sample {
-            table,
-            sample: url
-                .rsplit('/')
-                .next()
-                .and_then(|f| f.split('.').next())
-                .unwrap_or(&dataset.name)
-                .to_string(),
-        },
-        DatasetSource::Url { url } => Source::Url {
-            table,
-            url: url.clone(),
-            format: dataset.format,
-        },
-        DatasetSource::File { file_name } => Source::Upload {
-            table,
-            file_name: file_name.clone(),
-            size_bytes: dataset.size_bytes,
-            sha256: dataset.content_sha256.clone().unwrap_or_default(),
-            format: dataset.format,
-        },
-    })
-}
-
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
-        None => String::new(),
-    }
 }

@@ -3,33 +3,13 @@
 
 use leptos::prelude::*;
 use meridian_model::Analysis;
-use meridian_model::share::{MAX_LINK_CHARS, encode_fragment, share_link};
+use meridian_model::share::{MAX_LINK_CHARS, share_link};
 use wasm_bindgen::JsCast;
 
 use crate::app::EngineHandle;
 use crate::download::download_text;
 use crate::saved::{self, SavedAnalysis};
 use crate::workbench::{SaveState, Workbench, starter_analysis};
-
-/// The file name an analysis downloads as.
-fn file_name_of(analysis: &Analysis) -> String {
-    let stem: String = analysis
-        .title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem.trim_matches('-');
-    format!(
-        "{}.meridian.json",
-        if stem.is_empty() { "analysis" } else { stem }
-    )
-}
 
 /// The page's address without its fragment.
 pub fn page_url() -> String {
@@ -273,15 +253,13 @@ fn SharePanel() -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let copied = RwSignal::new(None::<String>);
     let link = Memo::new(move |_| bench.analysis.with(|a| share_link(&page_url(), a)));
-    let dashboard_link =
-        Memo::new(move |_| bench.analysis.with(|a| share_link(&dashboard_url(), a)));
-    let length = move || {
+    let dashboard_link = Memo::new(move |_| {
         bench
             .analysis
-            .with(|a| encode_fragment(a).len() + page_url().len() + 1)
-    };
+            .with(|a| share_link(&dashboard_url(), a).unwrap_or_default())
+    });
     let copy = move |_| {
-        let Some(text) = link.get_untracked() else {
+        let Ok(text) = link.get_untracked() else {
             return;
         };
         let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
@@ -301,7 +279,7 @@ fn SharePanel() -> impl IntoView {
     let download = move |_| {
         let (text, file_name) = bench
             .analysis
-            .with_untracked(|a| (a.to_json(), file_name_of(a)));
+            .with_untracked(|a| (a.to_json(), a.file_name()));
         if let Err(reason) = download_text(&text, "application/json", &file_name) {
             bench
                 .notice
@@ -321,20 +299,20 @@ fn SharePanel() -> impl IntoView {
             <h2>"Share this analysis"</h2>
             <p class="muted">"The link holds the steps, parameters and charts, not the data: samples and URLs load again; uploaded files are asked for by name."</p>
             {move || match link.get() {
-                Some(link) => view! {
+                Ok(link) => view! {
                     <div class="share-link">
                         <input type="text" readonly aria-label="Share link" prop:value=link on:focus=select_all />
                         <button class="primary" on:click=copy>"Copy link"</button>
                     </div>
                     <label class="muted">"A read-only dashboard for managers: "
                         <input type="text" readonly aria-label="Dashboard link"
-                            prop:value=move || dashboard_link.get().unwrap_or_default() on:focus=select_all />
+                            prop:value=move || dashboard_link.get() on:focus=select_all />
                     </label>
                 }
                 .into_any(),
-                None => view! {
+                Err(length) => view! {
                     <p class="notice" role="status">
-                        {format!("This analysis needs a link of {} characters, more than the {MAX_LINK_CHARS} links can safely carry; share it as a file instead.", length())}
+                        {format!("This analysis needs a link of {length} characters, more than the {MAX_LINK_CHARS} links can safely carry; share it as a file instead.")}
                     </p>
                 }
                 .into_any(),

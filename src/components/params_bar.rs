@@ -200,7 +200,7 @@ fn NewParam(done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
             value,
         });
         if let Err(problem) = candidate.bindings() {
-            error.set(Some(crate::workbench::capitalise(&problem.to_string())));
+            error.set(Some(crate::format::sentence(&problem.to_string())));
             return;
         }
         bench

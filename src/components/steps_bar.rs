@@ -68,6 +68,12 @@ pub fn StepsBar() -> impl IntoView {
         }
         name_error.set(None);
         bench.analysis.update(|a| a.rename_step(&from, &to));
+        // The engine must forget the old name, or a step still reading it would
+        // quietly get the result from before the rename.
+        let keep = bench
+            .analysis
+            .with_untracked(|a| a.steps.iter().map(|s| s.name.clone()).collect());
+        client.with_value(|c| c.retain_steps(keep));
     };
     let set_note = move |note: String| {
         let index = bench.selected.get_untracked();

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { MeridianPage, closeAll, launch, openApp } from './support/app.mjs';
+import { closeAll, launch, openApp } from './support/app.mjs';
 import { CITIES_VISITS_SUM, fixtures } from './support/fixtures.mjs';
 import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
@@ -34,13 +34,9 @@ describe('analyses over uploaded files: asked for by name, checked by hash', { t
     const link = await app.shareLink();
     assert.ok(link.length <= 2000, `the link has ${link.length} characters`);
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    const other = new MeridianPage(page, context);
+    const other = await openApp(browser, link);
     try {
-      await page.goto(link);
-      await other.waitForEngineReady();
-      await page.waitForSelector('[aria-label="Analysis notice"]');
+      await other.page.waitForSelector('[aria-label="Analysis notice"]');
       assert.match(await other.analysisNotice(), /reads files that are not loaded: cities\.csv \(.+\) as table cities/);
 
       // Same name, other rows: loaded, and called out.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { MeridianPage, cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
 import { cliQuery } from './support/fixtures.mjs';
 import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
@@ -115,12 +115,9 @@ describe('analyses: steps, parameters, save, reload, share', { timeout: 300_000 
   });
 
   it('opens from its share link in a browser that has never seen it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    const other = new MeridianPage(page, context);
+    const other = await openApp(browser, link);
+    const page = other.page;
     try {
-      await page.goto(link);
-      await other.waitForEngineReady();
       await other.waitForDataset('transactions');
       assert.equal(await other.title(), 'Approved revenue by city');
       assert.deepEqual(await other.stepNames(), ['step_1', 'step_2']);
@@ -142,12 +139,9 @@ describe('analyses: steps, parameters, save, reload, share', { timeout: 300_000 
   });
 
   it('opens a dashboard link as the dashboard, at phone width too', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    const other = new MeridianPage(page, context);
+    const other = await openApp(browser, dashboardLink, { viewport: { width: 390, height: 844 } });
+    const page = other.page;
     try {
-      await page.goto(dashboardLink);
-      await other.waitForEngineReady();
       const dashboard = page.getByRole('region', { name: 'Dashboard' });
       await dashboard.getByRole('article', { name: 'Widget step_2' }).waitFor();
       await waitUntil(async () => Number(await dashboard.getAttribute('data-widgets-drawn')) >= 1, {
@@ -163,12 +157,9 @@ describe('analyses: steps, parameters, save, reload, share', { timeout: 300_000 
   });
 
   it('opens the golden link of version 1, and names a damaged link', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const other = new MeridianPage(page, context);
+    const other = await openApp(browser, `${server.url}/#${GOLDEN_V1}`);
+    const page = other.page;
     try {
-      await page.goto(`${server.url}/#${GOLDEN_V1}`);
-      await other.waitForEngineReady();
       assert.equal(await other.title(), 'Settled revenue by city');
       assert.deepEqual(await other.stepNames(), ['settled', 'by_city']);
       await page.goto(`${server.url}/#${GOLDEN_V1.slice(0, 80)}`);

@@ -71,12 +71,16 @@ pub fn decode_fragment(fragment: &str) -> Result<Analysis, ShareError> {
     Ok(Analysis::from_json(&json)?)
 }
 
-/// A link to `analysis` under `page_url` (the app's address, without a fragment),
-/// or `None` when it would be longer than [`MAX_LINK_CHARS`].
-pub fn share_link(page_url: &str, analysis: &Analysis) -> Option<String> {
+/// A link to `analysis` under `page_url` (the app's address; a fragment in it
+/// is dropped), or, when it would be longer than [`MAX_LINK_CHARS`], its length.
+pub fn share_link(page_url: &str, analysis: &Analysis) -> Result<String, usize> {
     let base = page_url.split('#').next().unwrap_or(page_url);
     let link = format!("{base}#{}", encode_fragment(analysis));
-    (link.len() <= MAX_LINK_CHARS).then_some(link)
+    if link.len() <= MAX_LINK_CHARS {
+        Ok(link)
+    } else {
+        Err(link.len())
+    }
 }
 
 #[cfg(test)]

@@ -35,8 +35,8 @@ export async function closeAll(...things) {
 }
 
 /** A fresh context (no storage left by another test) with the app loaded and its engine ready. */
-export async function openApp(browser, appUrl) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+export async function openApp(browser, appUrl, { viewport = { width: 1400, height: 1000 } } = {}) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const app = new MeridianPage(page, context);
   await page.goto(appUrl);

@@ -84,6 +84,23 @@ impl Analysis {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// The file name the analysis downloads as: its title in lower case, words
+    /// joined by `-`, then `.meridian.json`.
+    pub fn file_name(&self) -> String {
+        let words: Vec<String> = self
+            .title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let stem = if words.is_empty() {
+            "analysis".to_string()
+        } else {
+            words.join("-")
+        };
+        format!("{stem}.meridian.json")
+    }
+
     pub fn step(&self, name: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.name == name)
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChartSpec, DatasetFormat};
+use crate::{ChartSpec, DatasetFormat, DatasetInfo, DatasetSource};
 
 /// Where one table of an analysis comes from. Only the description travels in a
 /// saved or shared analysis, never the data.
@@ -35,6 +35,65 @@ impl Source {
             Source::Sample { table, .. }
             | Source::Upload { table, .. }
             | Source::Url { table, .. } => table,
+        }
+    }
+
+    /// How a loaded dataset is described in an analysis.
+    pub fn of_dataset(dataset: &DatasetInfo) -> Self {
+        let table = dataset.name.clone();
+        match &dataset.source {
+            DatasetSource::Sample { url } => Source::Sample {
+                table,
+                // `…/samples/transactions.parquet` is the sample `transactions`.
+                sample: url
+                    .rsplit('/')
+                    .next()
+                    .and_then(|file| file.split('.').next())
+                    .unwrap_or(&dataset.name)
+                    .to_string(),
+            },
+            DatasetSource::Url { url } => Source::Url {
+                table,
+                url: url.clone(),
+                format: dataset.format,
+            },
+            DatasetSource::File { file_name } => Source::Upload {
+                table,
+                file_name: file_name.clone(),
+                size_bytes: dataset.size_bytes,
+                sha256: dataset.content_sha256.clone().unwrap_or_default(),
+                format: dataset.format,
+            },
+        }
+    }
+
+    /// When `loaded` is an upload for the same table as `self` but with other
+    /// contents (by SHA-256), a sentence saying so; a file given again that is
+    /// not the original must not pass for it.
+    pub fn changed_upload(&self, loaded: &Source) -> Option<String> {
+        match (self, loaded) {
+            (
+                Source::Upload {
+                    table: expected_table,
+                    sha256: expected,
+                    ..
+                },
+                Source::Upload {
+                    table,
+                    file_name,
+                    sha256,
+                    ..
+                },
+            ) if expected_table == table
+                && !expected.is_empty()
+                && !sha256.is_empty()
+                && expected != sha256 =>
+            {
+                Some(format!(
+                    "'{file_name}' is not the file this analysis was made with (its contents differ), so table {table} may give other numbers."
+                ))
+            }
+            _ => None,
         }
     }
 

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::{ChartKind, ChartSpec, DatasetFormat};
+use crate::{ChartKind, ChartSpec, DatasetFormat, DatasetInfo, DatasetSource};
 
 /// An analysis as version 1 wrote it. It must keep opening in every later version.
 const GOLDEN_V1: &str = r#"{
@@ -313,4 +313,77 @@ fn grid_places_fill_two_per_row() {
     }
     let xy: Vec<(u32, u32)> = taken.iter().map(|p| (p.x, p.y)).collect();
     assert_eq!(xy, [(0, 0), (6, 0), (0, 4)]);
+}
+
+#[test]
+fn a_file_name_comes_from_the_title() {
+    assert_eq!(
+        Analysis::new("Card payments: Q1 / Paris").file_name(),
+        "card-payments-q1-paris.meridian.json"
+    );
+    assert_eq!(Analysis::new("  ").file_name(), "analysis.meridian.json");
+}
+
+fn dataset(name: &str, source: DatasetSource, sha: Option<&str>) -> DatasetInfo {
+    DatasetInfo {
+        name: name.into(),
+        format: DatasetFormat::Csv,
+        source,
+        size_bytes: 10,
+        row_count: 1,
+        columns: Vec::new(),
+        content_sha256: sha.map(str::to_string),
+    }
+}
+
+#[test]
+fn loaded_datasets_become_sources() {
+    let sample = dataset(
+        "tx",
+        DatasetSource::Sample {
+            url: "http://host/samples/transactions.parquet".into(),
+        },
+        None,
+    );
+    assert_eq!(
+        Source::of_dataset(&sample),
+        Source::Sample {
+            table: "tx".into(),
+            sample: "transactions".into()
+        }
+    );
+    let upload = dataset(
+        "cities",
+        DatasetSource::File {
+            file_name: "cities.csv".into(),
+        },
+        Some("aa"),
+    );
+    assert!(matches!(
+        Source::of_dataset(&upload),
+        Source::Upload { ref sha256, .. } if sha256 == "aa"
+    ));
+}
+
+#[test]
+fn a_different_file_under_an_uploads_name_is_called_out() {
+    let file = |sha: &str| {
+        Source::of_dataset(&dataset(
+            "cities",
+            DatasetSource::File {
+                file_name: "cities.csv".into(),
+            },
+            Some(sha),
+        ))
+    };
+    let expected = file("aa");
+    assert_eq!(expected.changed_upload(&file("aa")), None);
+    assert_eq!(
+        expected.changed_upload(&file("bb")).as_deref(),
+        Some(
+            "'cities.csv' is not the file this analysis was made with (its contents differ), so table cities may give other numbers."
+        )
+    );
+    // An analysis saved before hashes were kept has nothing to compare.
+    assert_eq!(file("").changed_upload(&file("bb")), None);
 }

@@ -18,6 +18,8 @@ command -v brotli >/dev/null || missing+=(brotli)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+# The end-to-end test of a published dashboard unpacks its ZIP archive.
+command -v unzip >/dev/null || missing+=(unzip)
 if ((${#missing[@]})); then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use meridian_model::{DatasetFormat, DatasetSource};
 use wasm_bindgen::prelude::*;
 
+use crate::components::viewer::Viewer;
 use crate::components::{
     analysis_bar::{AnalysisBar, AnalysisNotice, open_as_new},
     dashboard::Dashboard,
@@ -18,6 +19,7 @@ use crate::components::{
     toggle_tabs::ToggleTabs,
 };
 use crate::engine_client::EngineClient;
+use crate::page_mode::PageMode;
 use crate::saved::{self, SavedAnalysis};
 use crate::workbench::{Workbench, starter_analysis};
 
@@ -60,16 +62,35 @@ pub fn absolute_url(path: &str) -> String {
         .unwrap_or_else(|_| path.to_string())
 }
 
-#[component]
-pub fn App() -> impl IntoView {
+/// Starts the engine worker and puts it, and a workbench, in context.
+pub fn provide_engine() -> (EngineClient, Workbench) {
     let client = EngineClient::start();
     provide_context(client.state);
     provide_context(EngineHandle::new_local(client.clone()));
     provide_context(RunRequest(RwSignal::new(None)));
-    load_samples(&client);
     install_debug_hook(client.clone());
     let bench = Workbench::new();
     provide_context(bench);
+    (client, bench)
+}
+
+/// The page the address asks for: the workbench, or a read-only viewer
+/// (an embedded widget or dashboard, a published dashboard).
+#[component]
+pub fn App() -> impl IntoView {
+    match PageMode::of_page() {
+        PageMode::Workbench => view! { <WorkbenchPage /> }.into_any(),
+        PageMode::Viewer(viewer) => view! { <Viewer viewer /> }.into_any(),
+        PageMode::Invalid(message) => {
+            view! { <p class="page-error" role="alert">{message}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn WorkbenchPage() -> impl IntoView {
+    let (client, bench) = provide_engine();
+    load_samples(&client);
     let handle = expect_context::<EngineHandle>();
     bench.autosave();
     bench.track_sources(client.state.datasets);
@@ -81,6 +102,7 @@ pub fn App() -> impl IntoView {
         }
     });
     open_first_analysis(bench, handle);
+    forget_unused_uploads(handle);
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
         if let Some(fragment) = shared_fragment() {
             open_shared(bench, handle, &fragment);
@@ -195,10 +217,11 @@ fn open_first_analysis(bench: Workbench, client: EngineHandle) {
     });
 }
 
-/// Loads the URL sources an opened analysis reads and names the files it needs.
-fn load_missing_sources(bench: Workbench, client: EngineHandle) {
+/// Loads the URL sources an opened analysis reads, the uploaded files this
+/// browser kept (by hash), and names the files it still needs.
+pub fn load_missing_sources(bench: Workbench, client: EngineHandle) {
     let sources = bench.analysis.with_untracked(|a| a.sources.clone());
-    let mut needed_files = Vec::new();
+    let mut uploads = Vec::new();
     client.with_value(|c| {
         let taken = c.taken_names();
         for source in sources {
@@ -209,28 +232,85 @@ fn load_missing_sources(bench: Workbench, client: EngineHandle) {
                 meridian_model::Source::Url { table, url, format } => c.register(
                     table,
                     format,
-                    DatasetSource::Url { url },
+                    // Published folders name their data relative to the page.
+                    DatasetSource::Url {
+                        url: absolute_url(&url),
+                    },
                     JsValue::UNDEFINED,
                 ),
-                meridian_model::Source::Upload {
-                    table,
-                    file_name,
-                    size_bytes,
-                    ..
-                } => needed_files.push(format!(
-                    "{file_name} ({}) as table {table}",
-                    crate::format::bytes(size_bytes)
-                )),
+                upload @ meridian_model::Source::Upload { .. } => uploads.push(upload),
                 meridian_model::Source::Sample { .. } => {}
             }
         }
     });
-    if !needed_files.is_empty() {
-        bench.notice.set(Some(format!(
-            "This analysis reads files that are not loaded: {}. Add them with Open files or by dropping them here.",
-            needed_files.join(", ")
-        )));
+    if uploads.is_empty() {
+        return;
     }
+    leptos::task::spawn_local(async move {
+        let mut needed_files = Vec::new();
+        for upload in uploads {
+            let meridian_model::Source::Upload {
+                table,
+                file_name,
+                size_bytes,
+                sha256,
+                format,
+            } = upload
+            else {
+                continue;
+            };
+            let kept = match sha256.is_empty() {
+                true => None,
+                false => crate::kept_files::find(&sha256).await,
+            };
+            match kept {
+                Some(file) => client.with_value(|c| {
+                    c.register(
+                        table,
+                        format,
+                        DatasetSource::File { file_name },
+                        file.into(),
+                    )
+                }),
+                None => needed_files.push(format!(
+                    "{file_name} ({}) as table {table}",
+                    crate::format::bytes(size_bytes)
+                )),
+            }
+        }
+        if !needed_files.is_empty() {
+            bench.notice.set(Some(format!(
+                "This analysis reads files that are not loaded: {}. Add them with Open files or by dropping them here.",
+                needed_files.join(", ")
+            )));
+        }
+    });
+}
+
+/// Removes kept uploads that no saved analysis reads any more.
+fn forget_unused_uploads(client: EngineHandle) {
+    leptos::task::spawn_local(async move {
+        let Ok(saved) = saved::list().await else {
+            return;
+        };
+        let mut needed: std::collections::BTreeSet<String> = saved
+            .iter()
+            .flat_map(|record| record.analysis.sources.iter())
+            .filter_map(|source| match source {
+                meridian_model::Source::Upload { sha256, .. } => Some(sha256.clone()),
+                _ => None,
+            })
+            .collect();
+        // Files loaded since start-up are not saved yet.
+        client.with_value(|c| {
+            c.state.datasets.with_untracked(|datasets| {
+                needed.extend(datasets.iter().filter_map(|d| d.content_sha256.clone()))
+            })
+        });
+        if let Err(reason) = crate::kept_files::forget_all_but(&needed).await {
+            web_sys::console::warn_1(&format!("kept uploads were not tidied: {reason}").into());
+        }
+    });
 }
 
 /// `window.meridianDebug.crashEngine()` makes the engine panic, so end-to-end

@@ -15,7 +15,8 @@ use futures::channel::oneshot;
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use meridian_model::{
-    DatasetFormat, DatasetInfo, DatasetSource, ErrorKind, Request, Response, ResultTable, UserError,
+    CrossFilter, DatasetFormat, DatasetInfo, DatasetSource, ErrorKind, Request, Response,
+    ResultTable, Scope, UserError,
 };
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
@@ -77,7 +78,17 @@ struct SourceRecord {
 enum Pending {
     Register { load_id: u64 },
     Query(oneshot::Sender<Result<QueryAnswer, UserError>>),
+    Reply(oneshot::Sender<Result<Reply, UserError>>),
     Other,
+}
+
+/// An answer that is neither rows nor a load.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// The tables a cross-filter restricts.
+    Tables(Vec<String>),
+    /// A table written as a file.
+    File { row_count: u64, bytes: Vec<u8> },
 }
 
 struct Inner {
@@ -338,7 +349,49 @@ impl EngineClient {
 
     /// Runs SQL in the worker.
     pub fn query(&self, sql: String) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
-        self.ask(|request_id| Request::Query { request_id, sql })
+        self.query_in(Scope::Whole, sql)
+    }
+
+    /// Runs SQL over the tables of `scope` (whole, or cross-filtered).
+    pub fn query_in(
+        &self,
+        scope: Scope,
+        sql: String,
+    ) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
+        self.ask(|request_id| Request::Query {
+            request_id,
+            sql,
+            scope,
+        })
+    }
+
+    /// Sends a request whose answer is a [`Reply`].
+    fn ask_reply(
+        &self,
+        make: impl FnOnce(u64) -> Request,
+    ) -> oneshot::Receiver<Result<Reply, UserError>> {
+        let (sender, receiver) = oneshot::channel();
+        let request_id = self.next_id();
+        self.inner
+            .borrow_mut()
+            .pending
+            .insert(request_id, Pending::Reply(sender));
+        self.send(&make(request_id), JsValue::UNDEFINED);
+        receiver
+    }
+
+    /// Sets or clears the brushed range cross-filtered requests see. The worker
+    /// takes requests in order, so anything sent after this sees the new filter.
+    pub fn set_cross_filter(
+        &self,
+        filter: Option<CrossFilter>,
+    ) -> oneshot::Receiver<Result<Reply, UserError>> {
+        self.ask_reply(|request_id| Request::SetCrossFilter { request_id, filter })
+    }
+
+    /// Table `name` as Parquet bytes.
+    pub fn export_parquet(&self, name: String) -> oneshot::Receiver<Result<Reply, UserError>> {
+        self.ask_reply(|request_id| Request::ExportParquet { request_id, name })
     }
 
     /// Runs one analysis step; its result stays in the engine as table `name`.
@@ -349,6 +402,7 @@ impl EngineClient {
         bindings: Vec<(String, meridian_model::BoundValue)>,
         key: meridian_model::StepKey,
         send_rows: bool,
+        scope: Scope,
     ) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
         self.ask(|request_id| Request::RunStep {
             request_id,
@@ -357,6 +411,7 @@ impl EngineClient {
             bindings,
             key,
             send_rows,
+            scope,
         })
     }
 
@@ -480,6 +535,7 @@ impl EngineClient {
                 dataset,
             } => {
                 if let Some(Pending::Register { load_id }) = self.take_pending(request_id) {
+                    self.keep_upload(load_id, &dataset);
                     self.dismiss_load(load_id);
                     self.state.datasets.update(|datasets| {
                         datasets.retain(|d| d.name != dataset.name);
@@ -511,6 +567,16 @@ impl EngineClient {
             Response::StepsRetained { request_id } => {
                 self.take_pending(request_id);
             }
+            Response::CrossFilterSet { request_id, tables } => {
+                self.reply(request_id, Reply::Tables(tables));
+            }
+            Response::Exported {
+                request_id,
+                row_count,
+            } => {
+                let bytes = js_sys::Uint8Array::new(&payload).to_vec();
+                self.reply(request_id, Reply::File { row_count, bytes });
+            }
             Response::Failed { request_id, error } => match self.take_pending(request_id) {
                 Some(Pending::Query(sender)) => {
                     let _ = sender.send(Err(error));
@@ -526,10 +592,19 @@ impl EngineClient {
                         }
                     });
                 }
+                Some(Pending::Reply(sender)) => {
+                    let _ = sender.send(Err(error));
+                }
                 Some(Pending::Other) | None => {
                     self.state.notice.set(Some(error.to_sentence()));
                 }
             },
+        }
+    }
+
+    fn reply(&self, request_id: u64, reply: Reply) {
+        if let Some(Pending::Reply(sender)) = self.take_pending(request_id) {
+            let _ = sender.send(Ok(reply));
         }
     }
 
@@ -560,6 +635,33 @@ impl EngineClient {
                 )
             });
         let _ = sender.send(answer);
+    }
+
+    /// Keeps an uploaded file in the browser (by its hash), so a reload finds
+    /// it; a failure is said, since the file will be asked for again.
+    fn keep_upload(&self, load_id: u64, dataset: &DatasetInfo) {
+        let (Some(sha256), DatasetSource::File { file_name }) =
+            (dataset.content_sha256.clone(), &dataset.source)
+        else {
+            return;
+        };
+        let file = self
+            .inner
+            .borrow()
+            .sources
+            .iter()
+            .find(|r| r.load_id == load_id)
+            .and_then(|r| r.payload.clone().dyn_into::<web_sys::File>().ok());
+        let Some(file) = file else { return };
+        let notice = self.state.notice;
+        let file_name = file_name.clone();
+        leptos::task::spawn_local(async move {
+            if let Err(reason) = crate::kept_files::keep(&file, &sha256).await {
+                notice.set(Some(format!(
+                    "'{file_name}' could not be kept in this browser ({reason}); after a reload it will be asked for again."
+                )));
+            }
+        });
     }
 
     fn refresh_renamed(&self, dataset: DatasetInfo) {

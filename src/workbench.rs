@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use meridian_model::{
-    Analysis, ChartSpec, DatasetInfo, ErrorKind, Source, Step, StepInputs, StepKey, UserError,
+    Analysis, ChartSpec, DatasetInfo, ErrorKind, Scope, Source, Step, StepInputs, StepKey,
+    UserError,
 };
 
 use crate::app::EngineHandle;
@@ -222,7 +223,7 @@ impl Workbench {
                 let name = analysis.steps[index].name.clone();
                 this.running.set(Some(name.clone()));
                 let rows = index == target;
-                match run_one(client, &analysis, &inputs, &keys, index, rows).await {
+                match run_one(client, &analysis, &inputs, &keys, index, rows, Scope::Whole).await {
                     Ok(answer) => {
                         this.fresh
                             .update(|f| _ = f.insert(name, keys[index].clone()));
@@ -244,6 +245,19 @@ impl Workbench {
     /// Makes step `name` and the stale steps it needs fresh, without sending
     /// rows to the page: a dashboard's charts read the result in the engine.
     pub async fn ensure_fresh(&self, client: EngineHandle, name: &str) -> Result<(), UserError> {
+        self.ensure_fresh_in(client, name, Scope::Whole).await
+    }
+
+    /// [`Workbench::ensure_fresh`] over the tables of `scope`. Cross-filtered
+    /// results are not tracked here: the engine answers a step whose key it
+    /// holds in that scope without running it, and drops them all when the
+    /// filter changes.
+    pub async fn ensure_fresh_in(
+        &self,
+        client: EngineHandle,
+        name: &str,
+        scope: Scope,
+    ) -> Result<(), UserError> {
         let analysis = self.analysis.get_untracked();
         let inputs = analysis
             .step_inputs()
@@ -257,11 +271,15 @@ impl Workbench {
         let keys = analysis.step_keys(&inputs);
         for index in analysis.ancestors(&inputs, target) {
             let step = &analysis.steps[index];
+            if scope == Scope::CrossFiltered {
+                run_one(client, &analysis, &inputs, &keys, index, false, scope).await?;
+                continue;
+            }
             let fresh = self
                 .fresh
                 .with_untracked(|f| f.get(&step.name) == Some(&keys[index]));
             if !fresh {
-                run_one(client, &analysis, &inputs, &keys, index, false).await?;
+                run_one(client, &analysis, &inputs, &keys, index, false, scope).await?;
                 self.fresh
                     .update(|f| _ = f.insert(step.name.clone(), keys[index].clone()));
             }
@@ -359,6 +377,7 @@ async fn run_one(
     keys: &[StepKey],
     index: usize,
     rows: bool,
+    scope: Scope,
 ) -> Result<QueryAnswer, UserError> {
     let step = &analysis.steps[index];
     let answer = client.with_value(|c| {
@@ -368,6 +387,7 @@ async fn run_one(
             inputs[index].bindings.clone(),
             keys[index].clone(),
             rows,
+            scope,
         )
     });
     let result = answer.await.unwrap_or_else(|_| {

@@ -7,6 +7,7 @@ use meridian_model::share::{MAX_LINK_CHARS, share_link};
 use wasm_bindgen::JsCast;
 
 use crate::app::EngineHandle;
+use crate::components::embed_panel::EmbedPanel;
 use crate::download::download_text;
 use crate::saved::{self, SavedAnalysis};
 use crate::workbench::{SaveState, Workbench, starter_analysis};
@@ -259,22 +260,9 @@ fn SharePanel() -> impl IntoView {
             .with(|a| share_link(&dashboard_url(), a).unwrap_or_default())
     });
     let copy = move |_| {
-        let Ok(text) = link.get_untracked() else {
-            return;
-        };
-        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
-            return;
-        };
-        let promise = clipboard.write_text(&text);
-        leptos::task::spawn_local(async move {
-            let outcome = wasm_bindgen_futures::JsFuture::from(promise).await;
-            copied.set(Some(match outcome {
-                Ok(_) => "Copied.".to_string(),
-                Err(_) => {
-                    "The browser did not allow copying; select the link and copy it.".to_string()
-                }
-            }));
-        });
+        if let Ok(text) = link.get_untracked() {
+            crate::clipboard::copy_text(&text, "Copied.", copied);
+        }
     };
     let download = move |_| {
         let (text, file_name) = bench
@@ -319,6 +307,7 @@ fn SharePanel() -> impl IntoView {
             }}
             {move || copied.get().map(|text| view! { <p class="muted" role="status">{text}</p> })}
             <button on:click=download>"Download .meridian.json"</button>
+            <EmbedPanel />
         </section>
     }
 }

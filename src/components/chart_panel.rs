@@ -114,7 +114,8 @@ pub fn ChartPanel(
         let client = client.get_value();
         leptos::task::spawn_local(async move {
             let outcome = make_chart(client, current, sql).await;
-            if generation.get_value() != mine {
+            // The view may be gone by now (another tab, another analysis).
+            if generation.try_get_value() != Some(mine) {
                 return;
             }
             match outcome {

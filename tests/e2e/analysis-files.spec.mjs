@@ -1,13 +1,14 @@
-// Story: an analysis made over an uploaded file is shared. The link carries the
-// file's name, size and hash, never its rows: the receiver is asked for the file
-// by name, and a different file under that name is called out.
+// Story: an analysis made over an uploaded file survives a reload without
+// asking for the file again (the browser keeps a copy, by hash). Shared, the
+// link carries the file's name, size and hash, never its rows: the receiver is
+// asked for the file by name, and a different file under that name is called out.
 
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
 import { CITIES_VISITS_SUM, fixtures } from './support/fixtures.mjs';
 import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
@@ -24,13 +25,24 @@ describe('analyses over uploaded files: asked for by name, checked by hash', { t
 
   after(() => closeAll(app, browser, server));
 
-  it('names the missing file, then flags a different file under its name', async () => {
+  it('keeps the uploaded file through a reload: nothing is asked for', async () => {
     await app.uploadFiles([files.citiesCsv]);
     await app.waitForDataset('cities');
     await app.setSql('SELECT sum(visits) AS visits FROM cities');
-    const outcome = await app.runAndWait();
+    let outcome = await app.runAndWait();
     assert.equal(outcome.error, null, `the query failed: ${outcome.error}`);
     assert.match(outcome.status, /^1 rows/);
+    await app.waitForSaved();
+    await app.page.reload();
+    await app.waitForEngineReady();
+    await app.waitForDataset('cities');
+    assert.equal(await app.analysisNotice(), null);
+    outcome = await app.runAndWait();
+    assert.equal(outcome.error, null, `after the reload: ${outcome.error}`);
+    assert.equal(cellNumber((await app.resultRows())[0][0]), CITIES_VISITS_SUM);
+  });
+
+  it('names the missing file, then flags a different file under its name', async () => {
     const link = await app.shareLink();
     assert.ok(link.length <= 2000, `the link has ${link.length} characters`);
 

@@ -132,7 +132,7 @@ describe('analyses: steps, parameters, save, reload, share', { timeout: 300_000 
       const expected = (await expectedByCity(100)).map((r) => [r.city, Number(r.revenue)]);
       const shown = await byCity(other);
       assert.deepEqual(shown, expected.slice(0, shown.length));
-      assert.deepEqual(other.pageErrors, []);
+      assert.deepEqual(other.pageErrors, [], other.diagnostics());
     } finally {
       await closeAll(other);
     }

@@ -22,6 +22,7 @@ pub mod hover;
 pub mod plan;
 mod sql;
 pub mod suggest;
+mod summary;
 pub mod svg;
 mod theme;
 

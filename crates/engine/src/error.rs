@@ -29,6 +29,12 @@ pub enum EngineError {
     /// The table name is not a plain SQL identifier; the message says why.
     #[error("{0}")]
     InvalidName(String),
+    /// A cross-filtered request came while no cross-filter is set: a bug in the caller.
+    #[error("Internal error (this is a bug in Meridian): no cross-filter is set.")]
+    NoCrossFilter,
+    /// A table could not be written as Parquet.
+    #[error("Could not write table '{table}' as Parquet: {reason}")]
+    Export { table: String, reason: String },
     /// Meridian broke an invariant of its own: a bug.
     #[error("Internal error (this is a bug in Meridian): {}", clean_message(.0))]
     Internal(DataFusionError),
@@ -64,7 +70,10 @@ impl EngineError {
             Self::UnknownTable(_) | Self::TableExists(_) | Self::InvalidName(_) => {
                 UserError::new(ErrorKind::Sql, self.to_string())
             }
-            Self::Internal(_) => UserError::new(ErrorKind::Internal, self.to_string()),
+            Self::Export { .. } => UserError::new(ErrorKind::Execution, self.to_string()),
+            Self::Internal(_) | Self::NoCrossFilter => {
+                UserError::new(ErrorKind::Internal, self.to_string())
+            }
         }
     }
 }

@@ -5,7 +5,9 @@
 //! It answers SQL with a stream of Arrow record batches and explains failures as
 //! [`EngineError`]s that turn into sentences with a position in the SQL.
 
+mod cross_filter;
 mod error;
+mod export;
 mod ipc;
 mod load;
 mod session;

@@ -113,6 +113,7 @@ impl Engine {
         match described {
             Ok(dataset) => {
                 self.datasets.insert(request.name.clone(), dataset.clone());
+                self.tables_changed();
                 Ok(dataset)
             }
             Err(source) => {

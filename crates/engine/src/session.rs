@@ -27,6 +27,10 @@ pub struct Engine {
     pub(crate) next_object_id: u64,
     /// Results of analysis steps, registered as tables under the step names.
     pub(crate) steps: BTreeMap<String, crate::StepResult>,
+    /// The brushed range, when a dashboard has one.
+    pub(crate) cross_filter: Option<meridian_model::CrossFilter>,
+    /// The session the cross-filter applies in, built when first needed.
+    pub(crate) filtered: Option<crate::cross_filter::FilteredSession>,
 }
 
 impl Default for Engine {
@@ -60,6 +64,8 @@ impl Engine {
             memory_paths: BTreeMap::new(),
             next_object_id: 0,
             steps: BTreeMap::new(),
+            cross_filter: None,
+            filtered: None,
         }
     }
 
@@ -81,6 +87,17 @@ impl Engine {
     /// Dropping the stream stops the query.
     pub async fn execute(&self, sql: &str) -> Result<SendableRecordBatchStream, EngineError> {
         let frame = self.context.sql(sql).await.map_err(EngineError::sql)?;
+        frame.execute_stream().await.map_err(EngineError::sql)
+    }
+
+    /// Like [`Engine::execute`], over the tables of `scope`.
+    pub async fn execute_in(
+        &mut self,
+        scope: meridian_model::Scope,
+        sql: &str,
+    ) -> Result<SendableRecordBatchStream, EngineError> {
+        let (context, _) = self.session_for(scope).await?;
+        let frame = context.sql(sql).await.map_err(EngineError::sql)?;
         frame.execute_stream().await.map_err(EngineError::sql)
     }
 
@@ -125,6 +142,7 @@ impl Engine {
         }
         dataset.name = to.to_string();
         self.datasets.insert(to.to_string(), dataset.clone());
+        self.tables_changed();
         Ok(dataset)
     }
 
@@ -136,6 +154,7 @@ impl Engine {
         self.context
             .deregister_table(name)
             .map_err(EngineError::internal)?;
+        self.tables_changed();
         if let Some(path) = self.memory_paths.remove(name) {
             use object_store::ObjectStoreExt;
             // The object may already be gone; nothing a person can act on.

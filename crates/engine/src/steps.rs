@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::{ParamValues, ScalarValue};
 use datafusion::datasource::MemTable;
 use futures::TryStreamExt;
-use meridian_model::{BoundValue, StepKey, dataset::validate_table_name};
+use meridian_model::{BoundValue, Scope, StepKey, dataset::validate_table_name};
 
 use crate::{Engine, EngineError};
 
@@ -28,6 +28,8 @@ pub struct StepRun<'a> {
     pub sql: &'a str,
     pub bindings: &'a [(String, BoundValue)],
     pub key: &'a StepKey,
+    /// The whole tables, or the cross-filtered ones.
+    pub scope: Scope,
 }
 
 impl Engine {
@@ -38,16 +40,17 @@ impl Engine {
     /// Placeholder values are bound after parsing (`ParamValues`), never spliced
     /// into the text, so a value cannot change what the SQL does.
     pub async fn run_step(&mut self, run: StepRun<'_>) -> Result<(StepResult, bool), EngineError> {
-        if let Some(held) = self.steps.get(run.name)
-            && &held.key == run.key
-        {
-            return Ok((held.clone(), true));
-        }
         validate_table_name(run.name).map_err(EngineError::InvalidName)?;
         if self.datasets.contains_key(run.name) {
             return Err(EngineError::TableExists(run.name.to_string()));
         }
-        let frame = self.context.sql(run.sql).await.map_err(EngineError::sql)?;
+        let (context, steps) = self.session_for(run.scope).await?;
+        if let Some(held) = steps.get(run.name)
+            && &held.key == run.key
+        {
+            return Ok((held.clone(), true));
+        }
+        let frame = context.sql(run.sql).await.map_err(EngineError::sql)?;
         let frame = if run.bindings.is_empty() {
             frame
         } else {
@@ -79,10 +82,10 @@ impl Engine {
             stream.try_collect().await.map_err(EngineError::execution)?;
         let table = MemTable::try_new(schema.clone(), vec![batches.clone()])
             .map_err(EngineError::internal)?;
-        self.context
+        context
             .deregister_table(run.name)
             .map_err(EngineError::internal)?;
-        self.context
+        context
             .register_table(run.name, Arc::new(table))
             .map_err(EngineError::internal)?;
         let result = StepResult {
@@ -90,7 +93,7 @@ impl Engine {
             schema,
             batches,
         };
-        self.steps.insert(run.name.to_string(), result.clone());
+        steps.insert(run.name.to_string(), result.clone());
         Ok((result, false))
     }
 
@@ -102,22 +105,34 @@ impl Engine {
             .collect()
     }
 
-    /// Drops every step result whose name is not in `keep`, freeing its memory.
+    /// Drops every step result whose name is not in `keep`, freeing its
+    /// memory, in the whole session and the cross-filtered one.
     pub fn retain_steps(&mut self, keep: &[String]) -> Result<(), EngineError> {
-        let gone: Vec<String> = self
-            .steps
-            .keys()
-            .filter(|name| !keep.contains(name))
-            .cloned()
-            .collect();
-        for name in gone {
-            self.steps.remove(&name);
-            self.context
-                .deregister_table(name.as_str())
-                .map_err(EngineError::internal)?;
+        drop_steps_but(&self.context, &mut self.steps, keep)?;
+        if let Some(filtered) = &mut self.filtered {
+            drop_steps_but(&filtered.context, &mut filtered.steps, keep)?;
         }
         Ok(())
     }
+}
+
+fn drop_steps_but(
+    context: &datafusion::prelude::SessionContext,
+    steps: &mut BTreeMap<String, StepResult>,
+    keep: &[String],
+) -> Result<(), EngineError> {
+    let gone: Vec<String> = steps
+        .keys()
+        .filter(|name| !keep.contains(name))
+        .cloned()
+        .collect();
+    for name in gone {
+        steps.remove(&name);
+        context
+            .deregister_table(name.as_str())
+            .map_err(EngineError::internal)?;
+    }
+    Ok(())
 }
 
 fn scalar_of(value: &BoundValue) -> ScalarValue {

@@ -23,3 +23,13 @@ async fn a_bad_file_in_the_browser() {
 async fn steps_bind_parameters_in_the_browser() {
     common::steps_bind_parameters_and_chain().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_cross_filter_in_the_browser() {
+    common::a_cross_filter_restricts_tables_with_its_column().await;
+}
+
+#[wasm_bindgen_test]
+async fn parquet_export_in_the_browser() {
+    common::tables_export_as_parquet().await;
+}

@@ -217,3 +217,13 @@ async fn results_round_trip_through_ipc() {
 async fn steps_bind_parameters_and_chain() {
     common::steps_bind_parameters_and_chain().await;
 }
+
+#[tokio::test]
+async fn a_cross_filter_restricts_tables_with_its_column() {
+    common::a_cross_filter_restricts_tables_with_its_column().await;
+}
+
+#[tokio::test]
+async fn tables_export_as_parquet() {
+    common::tables_export_as_parquet().await;
+}

@@ -4,11 +4,14 @@
 //! the CLI and the tests all agree on one vocabulary.
 
 pub mod analysis;
+pub mod archive;
 pub mod chart_spec;
 pub mod dataset;
+pub mod embed;
 pub mod error;
 pub mod format;
 pub mod protocol;
+pub mod publish;
 pub mod result_table;
 pub mod share;
 
@@ -27,7 +30,7 @@ pub use dataset::{
 };
 pub use error::{ErrorKind, SqlPosition, SqlSpan, UserError};
 pub use format::DatasetFormat;
-pub use protocol::{PROTOCOL_VERSION, Request, Response};
+pub use protocol::{CrossFilter, PROTOCOL_VERSION, Request, Response, Scope};
 pub use result_table::{ResultTable, ResultTableError};
 
 /// The `version` field of a saved JSON document, read before the rest so a

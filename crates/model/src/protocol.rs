@@ -9,7 +9,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BoundValue, DatasetFormat, DatasetInfo, DatasetSource, StepKey, UserError};
 
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
+
+/// Which tables a query or step reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The tables as loaded.
+    #[default]
+    Whole,
+    /// Every table with the cross-filter's column, restricted to its range;
+    /// steps run again over them and are kept apart from the whole ones.
+    CrossFiltered,
+}
+
+/// A time range brushed on one chart, applied to the tables with `column`
+/// as the predicate `column >= from AND column < to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrossFilter {
+    pub column: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
+}
 
 /// What the UI asks of the engine. `request_id` pairs an answer with its question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,7 +53,12 @@ pub enum Request {
     /// Drop a table.
     Remove { request_id: u64, name: String },
     /// Run one SQL statement; the answer carries the result as Arrow IPC bytes.
-    Query { request_id: u64, sql: String },
+    Query {
+        request_id: u64,
+        sql: String,
+        #[serde(default)]
+        scope: Scope,
+    },
     /// Run one analysis step with its placeholder values and keep its result as
     /// table `name`. A held result with the same `key` is answered without running.
     /// The rows travel back only when `send_rows` (otherwise just the schema).
@@ -43,9 +69,18 @@ pub enum Request {
         bindings: Vec<(String, BoundValue)>,
         key: StepKey,
         send_rows: bool,
+        #[serde(default)]
+        scope: Scope,
     },
     /// Drop every step result whose name is not in `keep`.
     RetainSteps { request_id: u64, keep: Vec<String> },
+    /// Set (or clear, with `None`) the cross-filter that [`Scope::CrossFiltered`] requests see.
+    SetCrossFilter {
+        request_id: u64,
+        filter: Option<CrossFilter>,
+    },
+    /// Write table `name` as Parquet; the bytes travel beside the answer.
+    ExportParquet { request_id: u64, name: String },
     /// Panic inside the engine on purpose, to exercise crash recovery from tests.
     CrashForTesting { request_id: u64 },
 }
@@ -59,6 +94,8 @@ impl Request {
             | Self::Query { request_id, .. }
             | Self::RunStep { request_id, .. }
             | Self::RetainSteps { request_id, .. }
+            | Self::SetCrossFilter { request_id, .. }
+            | Self::ExportParquet { request_id, .. }
             | Self::CrashForTesting { request_id } => *request_id,
         }
     }
@@ -106,6 +143,16 @@ pub enum Response {
     },
     StepsRetained {
         request_id: u64,
+    },
+    /// The cross-filter is set; `tables` are the tables it filters (those with its column).
+    CrossFilterSet {
+        request_id: u64,
+        tables: Vec<String>,
+    },
+    /// A table as Parquet; the bytes travel beside this message.
+    Exported {
+        request_id: u64,
+        row_count: u64,
     },
     Failed {
         request_id: u64,
@@ -166,6 +213,7 @@ mod tests {
             Request::Query {
                 request_id: 4,
                 sql: "SELECT 1".into(),
+                scope: Scope::CrossFiltered,
             },
             Request::CrashForTesting { request_id: 5 },
             Request::RunStep {
@@ -175,10 +223,23 @@ mod tests {
                 bindings: vec![("x".into(), BoundValue::TimestampMs(3))],
                 key: StepKey("k".into()),
                 send_rows: true,
+                scope: Scope::Whole,
             },
             Request::RetainSteps {
                 request_id: 7,
                 keep: vec!["s".into()],
+            },
+            Request::SetCrossFilter {
+                request_id: 8,
+                filter: Some(CrossFilter {
+                    column: "ts".into(),
+                    from_ms: 1,
+                    to_ms: 2,
+                }),
+            },
+            Request::ExportParquet {
+                request_id: 9,
+                name: "t".into(),
             },
         ];
         for request in requests {
@@ -204,8 +265,12 @@ mod tests {
         let json = Request::Query {
             request_id: 7,
             sql: "SELECT 1".into(),
+            scope: Scope::Whole,
         }
         .to_json();
-        assert_eq!(json, r#"{"type":"query","request_id":7,"sql":"SELECT 1"}"#);
+        assert_eq!(
+            json,
+            r#"{"type":"query","request_id":7,"sql":"SELECT 1","scope":"whole"}"#
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use futures::TryStreamExt;
 use meridian_engine::{Engine, LoadRequest, StepRun, ipc_stream_from_batches};
-use meridian_model::{DatasetSource, ErrorKind, Request, Response, UserError};
+use meridian_model::{DatasetSource, ErrorKind, Request, Response, Scope, UserError};
 use wasm_bindgen::JsCast;
 
 use crate::browser::{Incoming, now_ms, post};
@@ -34,10 +34,10 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
             .await
             .map(|()| Response::Removed { request_id, name })
             .map_err(|e| e.to_user_error()),
-        Request::Query { sql, .. } => {
+        Request::Query { sql, scope, .. } => {
             return post_result(
                 request_id,
-                query(engine, &sql)
+                query(engine, scope, &sql)
                     .await
                     .map(|(row_count, elapsed_ms, bytes)| {
                         let done = Response::QueryDone {
@@ -55,6 +55,7 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
             bindings,
             key,
             send_rows,
+            scope,
             ..
         } => {
             let started = now_ms();
@@ -63,6 +64,7 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
                 sql: &sql,
                 bindings: &bindings,
                 key: &key,
+                scope,
             };
             let answer = step_answer(engine, run, send_rows).await;
             return post_result(
@@ -82,6 +84,27 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
             .retain_steps(&keep)
             .map(|()| Response::StepsRetained { request_id })
             .map_err(|e| e.to_user_error()),
+        Request::SetCrossFilter { filter, .. } => engine
+            .set_cross_filter(filter)
+            .await
+            .map(|tables| Response::CrossFilterSet { request_id, tables })
+            .map_err(|e| e.to_user_error()),
+        Request::ExportParquet { name, .. } => {
+            return post_result(
+                request_id,
+                engine
+                    .export_parquet(&name)
+                    .await
+                    .map(|(row_count, bytes)| {
+                        let done = Response::Exported {
+                            request_id,
+                            row_count,
+                        };
+                        (done, bytes)
+                    })
+                    .map_err(|e| e.to_user_error()),
+            );
+        }
         Request::CrashForTesting { .. } => {
             panic!("the engine was asked to crash, to test recovery");
         }
@@ -101,9 +124,16 @@ fn post_result(request_id: u64, result: Result<(Response, Vec<u8>), UserError>) 
     }
 }
 
-async fn query(engine: &Engine, sql: &str) -> Result<(u64, f64, Vec<u8>), UserError> {
+async fn query(
+    engine: &mut Engine,
+    scope: Scope,
+    sql: &str,
+) -> Result<(u64, f64, Vec<u8>), UserError> {
     let started = now_ms();
-    let stream = engine.execute(sql).await.map_err(|e| e.to_user_error())?;
+    let stream = engine
+        .execute_in(scope, sql)
+        .await
+        .map_err(|e| e.to_user_error())?;
     let schema = stream.schema();
     let batches: Vec<_> = stream
         .try_collect()

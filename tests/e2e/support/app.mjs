@@ -350,6 +350,23 @@ export class MeridianPage {
     await this.page.getByRole('group', { name: `Parameter ${name}` }).waitFor();
   }
 
+  /** Adds a date-range parameter through the form (it starts on the samples' first four weeks). */
+  async addDateRangeParameter(name) {
+    await this.page.getByRole('button', { name: '+ Parameter' }).click();
+    const form = this.page.getByRole('form', { name: 'New parameter' });
+    await form.getByRole('textbox', { name: 'Parameter name' }).fill(name);
+    await form.getByRole('combobox', { name: 'Parameter kind' }).selectOption('date-range');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await this.page.getByRole('group', { name: `Parameter ${name}` }).waitFor();
+  }
+
+  /** Picks both days of a date-range parameter (`YYYY-MM-DD`, both included). */
+  async setDateRange(name, from, to, scope = this.page) {
+    const group = scope.getByRole('group', { name: `Parameter ${name}` });
+    await group.getByLabel(`${name} from`).fill(from);
+    await group.getByLabel(`${name} to`).fill(to);
+  }
+
   /** Types a new value into a number parameter's control. */
   async setNumberParameter(name, value) {
     const input = this.page.getByRole('group', { name: `Parameter ${name}` }).getByRole('spinbutton');

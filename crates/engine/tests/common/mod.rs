@@ -145,7 +145,7 @@ fn one_value(batches: &[meridian_engine::arrow::array::RecordBatch]) -> String {
 /// tables, and rerun only when their key changes.
 pub async fn steps_bind_parameters_and_chain() {
     use meridian_engine::StepRun;
-    use meridian_model::{BoundValue, StepKey};
+    use meridian_model::{BoundValue, Scope, StepKey};
 
     let mut engine = Engine::new();
     engine
@@ -169,6 +169,7 @@ pub async fn steps_bind_parameters_and_chain() {
             sql: "SELECT * FROM transactions WHERE city = $city",
             bindings: &city,
             key: &key,
+            scope: Scope::Whole,
         })
         .await
         .unwrap();
@@ -187,6 +188,7 @@ pub async fn steps_bind_parameters_and_chain() {
             sql: "SELECT count(*) AS n FROM in_city WHERE amount >= $min AND ts >= $since",
             bindings: &bindings,
             key: &StepKey("k2".into()),
+            scope: Scope::Whole,
         })
         .await
         .unwrap();
@@ -199,6 +201,7 @@ pub async fn steps_bind_parameters_and_chain() {
             sql: "this would not parse",
             bindings: &city,
             key: &key,
+            scope: Scope::Whole,
         })
         .await
         .unwrap();
@@ -216,6 +219,7 @@ pub async fn steps_bind_parameters_and_chain() {
             sql: "SELECT count(*) AS n FROM transactions WHERE city = $city",
             bindings: &hostile,
             key: &StepKey("k3".into()),
+            scope: Scope::Whole,
         })
         .await
         .unwrap();
@@ -234,10 +238,129 @@ pub async fn steps_bind_parameters_and_chain() {
             sql: "SELECT 1",
             bindings: &[],
             key: &StepKey("k4".into()),
+            scope: Scope::Whole,
         })
         .await;
     assert!(clash.is_err());
     engine.retain_steps(&["in_city".to_string()]).unwrap();
     assert!(engine.query("SELECT * FROM big").await.is_err());
     assert_eq!(engine.step_keys().len(), 1);
+}
+
+/// A brushed range restricts the tables that have its column, steps rerun
+/// over them apart from the whole results, and clearing it restores them.
+pub async fn a_cross_filter_restricts_tables_with_its_column() {
+    use meridian_engine::StepRun;
+    use meridian_model::{CrossFilter, Scope, StepKey};
+    use meridian_samples::START_MS;
+
+    let mut engine = Engine::new();
+    engine
+        .register_bytes(
+            request("transactions", "t.parquet", DatasetFormat::Parquet),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    engine
+        .register_bytes(
+            request("cities", "cities.csv", DatasetFormat::Csv),
+            Bytes::from_static(b"city,country\nParis,FR\nLyon,FR\n"),
+        )
+        .await
+        .unwrap();
+    const DAY_MS: i64 = 86_400_000;
+    let (from_ms, to_ms) = (START_MS + 2 * DAY_MS, START_MS + 4 * DAY_MS);
+    let (_, expected) = engine
+        .query(&format!(
+            "SELECT count(*) FROM transactions WHERE ts >= to_timestamp_millis({from_ms}) \
+             AND ts < to_timestamp_millis({to_ms})"
+        ))
+        .await
+        .unwrap();
+    let expected = one_value(&expected);
+    let (_, all) = engine
+        .query("SELECT count(*) FROM transactions")
+        .await
+        .unwrap();
+    assert_ne!(expected, one_value(&all), "the range must leave rows out");
+
+    let tables = engine
+        .set_cross_filter(Some(CrossFilter {
+            column: "ts".into(),
+            from_ms,
+            to_ms,
+        }))
+        .await
+        .unwrap();
+    assert_eq!(tables, ["transactions"]);
+
+    let key = StepKey("paid-1".into());
+    let step = |scope| StepRun {
+        name: "paid",
+        sql: "SELECT * FROM transactions",
+        bindings: &[],
+        key: &key,
+        scope,
+    };
+    let count = "SELECT count(*) FROM paid";
+    let (filtered, cached) = engine.run_step(step(Scope::CrossFiltered)).await.unwrap();
+    assert!(!cached);
+    let rows: usize = filtered.batches.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows.to_string(), expected);
+    let stream = engine
+        .execute_in(Scope::CrossFiltered, count)
+        .await
+        .unwrap();
+    let batches: Vec<_> = futures::TryStreamExt::try_collect(stream).await.unwrap();
+    assert_eq!(one_value(&batches), expected);
+
+    // The whole step is its own result: same key, other scope, all rows.
+    let (whole, cached) = engine.run_step(step(Scope::Whole)).await.unwrap();
+    assert!(!cached);
+    let rows: usize = whole.batches.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows, ROWS);
+    let (again, cached) = engine.run_step(step(Scope::CrossFiltered)).await.unwrap();
+    assert!(cached);
+    assert_eq!(again.batches.len(), filtered.batches.len());
+
+    // A table without the column is read whole; clearing the filter ends the scope.
+    let stream = engine
+        .execute_in(Scope::CrossFiltered, "SELECT count(*) FROM cities")
+        .await
+        .unwrap();
+    let batches: Vec<_> = futures::TryStreamExt::try_collect(stream).await.unwrap();
+    assert_eq!(one_value(&batches), "2");
+    assert!(engine.set_cross_filter(None).await.unwrap().is_empty());
+    assert!(engine.run_step(step(Scope::CrossFiltered)).await.is_err());
+    let (_, whole) = engine.query(count).await.unwrap();
+    assert_eq!(one_value(&whole), ROWS.to_string());
+}
+
+/// A table written as Parquet reads back with the same rows.
+pub async fn tables_export_as_parquet() {
+    let mut engine = Engine::new();
+    engine
+        .register_bytes(
+            request("transactions", "t.csv", DatasetFormat::Csv),
+            transactions_csv(),
+        )
+        .await
+        .unwrap();
+    let (rows, bytes) = engine.export_parquet("transactions").await.unwrap();
+    assert_eq!(rows, ROWS as u64);
+    assert_eq!(&bytes[..4], b"PAR1");
+    engine
+        .register_bytes(
+            request("again", "again.parquet", DatasetFormat::Parquet),
+            Bytes::from(bytes),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        city_totals(&engine, "again").await,
+        city_totals(&engine, "transactions").await
+    );
+    let missing = engine.export_parquet("nothing").await.unwrap_err();
+    assert_eq!(missing.to_string(), "There is no table named 'nothing'.");
 }

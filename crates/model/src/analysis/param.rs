@@ -114,6 +114,74 @@ impl Parameter {
     }
 }
 
+impl Parameter {
+    /// The value `json` gives this parameter, as a host page sends it: a number
+    /// (or its text) for a number, a choice's text, `{"from": "YYYY-MM-DD",
+    /// "to": "YYYY-MM-DD"}` for a date range (both days included) or
+    /// `{"from_ms": …, "to_ms": …}` (end excluded). The value is checked like
+    /// one typed in the controls; the error is a sentence.
+    pub fn value_from_json(&self, json: &serde_json::Value) -> Result<ParamValue, String> {
+        use serde_json::Value;
+        let label = self.label();
+        let value = match (&self.value, json) {
+            (ParamValue::Number { min, max, .. }, Value::Number(n)) => ParamValue::Number {
+                value: n.as_f64().unwrap_or(f64::NAN),
+                min: *min,
+                max: *max,
+            },
+            (ParamValue::Number { min, max, .. }, Value::String(text)) => ParamValue::Number {
+                value: text
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("'{label}' must be a number, not '{text}'."))?,
+                min: *min,
+                max: *max,
+            },
+            (ParamValue::Choice { options, .. }, Value::String(text)) => ParamValue::Choice {
+                options: options.clone(),
+                value: text.clone(),
+            },
+            (ParamValue::DateRange { .. }, Value::Object(range)) => {
+                let day = |key: &str| {
+                    range.get(key).and_then(Value::as_str).map(|text| {
+                        ms_of_utc_date(text)
+                            .ok_or_else(|| format!("'{text}' is not a date like 2026-01-31."))
+                    })
+                };
+                let ms = |key: &str| range.get(key).and_then(Value::as_i64);
+                match (day("from"), day("to"), ms("from_ms"), ms("to_ms")) {
+                    (Some(from), Some(to), _, _) => ParamValue::DateRange {
+                        from_ms: from?,
+                        to_ms: to? + 86_400_000,
+                    },
+                    (_, _, Some(from_ms), Some(to_ms)) => ParamValue::DateRange { from_ms, to_ms },
+                    _ => {
+                        return Err(format!(
+                            "'{label}' is a date range: send {{\"from\": \"2026-01-01\", \"to\": \"2026-01-31\"}}."
+                        ));
+                    }
+                }
+            }
+            (expected, _) => {
+                let kind = match expected {
+                    ParamValue::Number { .. } => "a number",
+                    ParamValue::Choice { .. } => "one of its choices, as text",
+                    ParamValue::DateRange { .. } => "a date range",
+                };
+                return Err(format!("'{label}' takes {kind}, not {json}."));
+            }
+        };
+        let checked = Parameter {
+            value: value.clone(),
+            ..self.clone()
+        };
+        match checked.problem() {
+            Some(problem) => Err(problem),
+            None => Ok(value),
+        }
+    }
+}
+
 /// `YYYY-MM-DD` of the UTC day holding `ms`, as date inputs show it.
 pub fn utc_date_of_ms(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
@@ -207,5 +275,85 @@ mod tests {
         };
         let json = serde_json::to_string(&p).unwrap_or_default();
         assert_eq!(json, r#"{"name":"min","kind":"number","value":5.0}"#);
+    }
+
+    #[test]
+    fn values_from_a_host_page_are_checked() {
+        let number = Parameter {
+            name: "min".into(),
+            label: None,
+            value: ParamValue::Number {
+                value: 0.0,
+                min: Some(0.0),
+                max: None,
+            },
+        };
+        let json = |text: &str| {
+            serde_json::from_str::<serde_json::Value>(text).expect("this must succeed")
+        };
+        assert_eq!(
+            number.value_from_json(&json("250")),
+            Ok(ParamValue::Number {
+                value: 250.0,
+                min: Some(0.0),
+                max: None
+            })
+        );
+        assert!(number.value_from_json(&json("\"12.5\"")).is_ok());
+        assert_eq!(
+            number.value_from_json(&json("-1")),
+            Err("'min' must be between 0 and any.".into())
+        );
+        assert_eq!(
+            number.value_from_json(&json("true")),
+            Err("'min' takes a number, not true.".into())
+        );
+        let period = Parameter {
+            name: "period".into(),
+            label: Some("Period".into()),
+            value: ParamValue::DateRange {
+                from_ms: 0,
+                to_ms: 1,
+            },
+        };
+        assert_eq!(
+            period.value_from_json(&json(r#"{"from":"2026-03-02","to":"2026-03-02"}"#)),
+            Ok(ParamValue::DateRange {
+                from_ms: 1_772_409_600_000,
+                to_ms: 1_772_409_600_000 + 86_400_000
+            })
+        );
+        assert_eq!(
+            period.value_from_json(&json(r#"{"from_ms":5,"to_ms":9}"#)),
+            Ok(ParamValue::DateRange {
+                from_ms: 5,
+                to_ms: 9
+            })
+        );
+        assert!(
+            period
+                .value_from_json(&json(r#"{"from":"2026-03-09","to":"2026-03-02"}"#))
+                .expect_err("this must fail")
+                .contains("ends before it starts")
+        );
+        assert!(
+            period
+                .value_from_json(&json(r#"{"from":"March","to":"2026-03-02"}"#))
+                .expect_err("this must fail")
+                .contains("not a date")
+        );
+        let city = Parameter {
+            name: "city".into(),
+            label: None,
+            value: ParamValue::Choice {
+                options: vec!["Paris".into()],
+                value: "Paris".into(),
+            },
+        };
+        assert!(
+            city.value_from_json(&json("\"Rome\""))
+                .expect_err("this must fail")
+                .contains("not one of the choices")
+        );
     }
 }

@@ -94,13 +94,7 @@ fn WorkbenchPage() -> impl IntoView {
     let handle = expect_context::<EngineHandle>();
     bench.autosave();
     bench.track_sources(client.state.datasets);
-    // A new worker holds no step results.
-    let restarts = client.state.restarts;
-    Effect::new(move |_| {
-        if restarts.get() > 0 {
-            bench.fresh.set(Default::default());
-        }
-    });
+    bench.forget_results_on_restart(client.state.restarts);
     open_first_analysis(bench, handle);
     forget_unused_uploads(handle);
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -162,7 +156,7 @@ fn open_shared(bench: Workbench, client: EngineHandle, fragment: &str) {
     match meridian_model::share::decode_fragment(fragment) {
         Ok(analysis) => {
             open_as_new(bench, client, analysis);
-            load_missing_sources(bench, client);
+            load_missing_sources(bench, client, ADD_THE_FILES);
         }
         Err(error) => bench.notice.set(Some(format!(
             "The shared analysis could not be opened: {error}."
@@ -185,14 +179,20 @@ fn open_first_analysis(bench: Workbench, client: EngineHandle) {
     leptos::task::spawn_local(async move {
         let last = match saved::current_id() {
             Some(id) => saved::load(&id).await,
-            None => Ok(None),
+            None => Ok(saved::Loaded::Missing),
         };
         match last {
-            Ok(Some(record)) => {
+            Ok(saved::Loaded::Found(record)) => {
                 bench.open(record);
-                load_missing_sources(bench, client);
+                load_missing_sources(bench, client, ADD_THE_FILES);
             }
-            Ok(None) => {
+            Ok(saved::Loaded::Unreadable(reason)) => {
+                bench.open(SavedAnalysis::new(starter_analysis(None)));
+                bench.notice.set(Some(format!(
+                    "The analysis open last time could not be read ({reason}); it stays saved, and a new analysis is open."
+                )));
+            }
+            Ok(saved::Loaded::Missing) => {
                 // Earlier versions kept one query (and its chart) in localStorage.
                 let mut analysis = starter_analysis(crate::storage::legacy_sql());
                 if let Some(chart) = crate::storage::legacy_chart()
@@ -217,9 +217,13 @@ fn open_first_analysis(bench: Workbench, client: EngineHandle) {
     });
 }
 
+/// What the workbench tells a reader about files an analysis needs.
+const ADD_THE_FILES: &str = "Add them with Open files or by dropping them here.";
+
 /// Loads the URL sources an opened analysis reads, the uploaded files this
-/// browser kept (by hash), and names the files it still needs.
-pub fn load_missing_sources(bench: Workbench, client: EngineHandle) {
+/// browser kept (by hash), and names the files it still needs, followed by
+/// `remedy` (what the reader can do about them on this page).
+pub fn load_missing_sources(bench: Workbench, client: EngineHandle, remedy: &'static str) {
     let sources = bench.analysis.with_untracked(|a| a.sources.clone());
     let mut uploads = Vec::new();
     client.with_value(|c| {
@@ -280,7 +284,7 @@ pub fn load_missing_sources(bench: Workbench, client: EngineHandle) {
         }
         if !needed_files.is_empty() {
             bench.notice.set(Some(format!(
-                "This analysis reads files that are not loaded: {}. Add them with Open files or by dropping them here.",
+                "This analysis reads files that are not loaded: {}. {remedy}",
                 needed_files.join(", ")
             )));
         }
@@ -290,16 +294,17 @@ pub fn load_missing_sources(bench: Workbench, client: EngineHandle) {
 /// Removes kept uploads that no saved analysis reads any more.
 fn forget_unused_uploads(client: EngineHandle) {
     leptos::task::spawn_local(async move {
+        // An analysis that cannot be read may still need its files.
         let Ok(saved) = saved::list().await else {
             return;
         };
+        if !saved.unreadable.is_empty() {
+            return;
+        }
         let mut needed: std::collections::BTreeSet<String> = saved
+            .records
             .iter()
-            .flat_map(|record| record.analysis.sources.iter())
-            .filter_map(|source| match source {
-                meridian_model::Source::Upload { sha256, .. } => Some(sha256.clone()),
-                _ => None,
-            })
+            .flat_map(|record| record.analysis.upload_hashes().map(String::from))
             .collect();
         // Files loaded since start-up are not saved yet.
         client.with_value(|c| {

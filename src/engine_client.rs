@@ -16,7 +16,7 @@ use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use meridian_model::{
     CrossFilter, DatasetFormat, DatasetInfo, DatasetSource, ErrorKind, Request, Response,
-    ResultTable, Scope, UserError,
+    ResultTable, Scope, StepCall, UserError,
 };
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
@@ -338,13 +338,15 @@ impl EngineClient {
         make: impl FnOnce(u64) -> Request,
     ) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
         let (sender, receiver) = oneshot::channel();
-        let request_id = self.next_id();
-        self.inner
-            .borrow_mut()
-            .pending
-            .insert(request_id, Pending::Query(sender));
-        self.send(&make(request_id), JsValue::UNDEFINED);
+        self.post_pending(Pending::Query(sender), make);
         receiver
+    }
+
+    /// Sends the request `make` builds around a fresh id, remembering who waits for it.
+    fn post_pending(&self, pending: Pending, make: impl FnOnce(u64) -> Request) {
+        let request_id = self.next_id();
+        self.inner.borrow_mut().pending.insert(request_id, pending);
+        self.send(&make(request_id), JsValue::UNDEFINED);
     }
 
     /// Runs SQL in the worker.
@@ -371,12 +373,7 @@ impl EngineClient {
         make: impl FnOnce(u64) -> Request,
     ) -> oneshot::Receiver<Result<Reply, UserError>> {
         let (sender, receiver) = oneshot::channel();
-        let request_id = self.next_id();
-        self.inner
-            .borrow_mut()
-            .pending
-            .insert(request_id, Pending::Reply(sender));
-        self.send(&make(request_id), JsValue::UNDEFINED);
+        self.post_pending(Pending::Reply(sender), make);
         receiver
     }
 
@@ -394,38 +391,17 @@ impl EngineClient {
         self.ask_reply(|request_id| Request::ExportParquet { request_id, name })
     }
 
-    /// Runs one analysis step; its result stays in the engine as table `name`.
-    pub fn run_step(
-        &self,
-        name: String,
-        sql: String,
-        bindings: Vec<(String, meridian_model::BoundValue)>,
-        key: meridian_model::StepKey,
-        send_rows: bool,
-        scope: Scope,
-    ) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
-        self.ask(|request_id| Request::RunStep {
-            request_id,
-            name,
-            sql,
-            bindings,
-            key,
-            send_rows,
-            scope,
-        })
+    /// Runs one analysis step; its result stays in the engine as table `call.name`.
+    pub fn run_step(&self, call: StepCall) -> oneshot::Receiver<Result<QueryAnswer, UserError>> {
+        self.ask(|request_id| Request::RunStep { request_id, call })
     }
 
     /// Frees the results of steps not in `keep` (deleted steps, another analysis).
     pub fn retain_steps(&self, keep: Vec<String>) {
-        let request_id = self.next_id();
-        self.inner
-            .borrow_mut()
-            .pending
-            .insert(request_id, Pending::Other);
-        self.send(
-            &Request::RetainSteps { request_id, keep },
-            JsValue::UNDEFINED,
-        );
+        self.post_pending(Pending::Other, |request_id| Request::RetainSteps {
+            request_id,
+            keep,
+        });
     }
 
     /// Stops the running query for real: the worker is terminated and replaced,

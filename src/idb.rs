@@ -4,7 +4,7 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 use crate::engine_client::js_error_text;
 
@@ -63,12 +63,52 @@ fn store(db: &IdbDatabase, name: &str, mode: IdbTransactionMode) -> Result<IdbOb
         .map_err(|e| js_error_text(&e))
 }
 
-pub async fn put(store_name: &str, key: &str, value: &str) -> Result<(), String> {
+/// Resolves when a write is on disk: a full disk shows as the transaction
+/// aborting (QuotaExceededError) after the request itself succeeded.
+/// The handlers are set at once, before any request of the transaction can
+/// finish, so the completion cannot be missed.
+fn committed(transaction: &IdbTransaction) -> JsFuture {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let on_complete = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = transaction.clone();
+        let on_abort = Closure::once_into_js(move || {
+            let reason = failed
+                .error()
+                .map(|e| format!("{}: {}", e.name(), e.message()))
+                .unwrap_or_else(|| "the browser gave up the write".into());
+            let _ = reject.call1(&JsValue::NULL, &reason.into());
+        });
+        transaction.set_oncomplete(Some(on_complete.unchecked_ref()));
+        transaction.set_onabort(Some(on_abort.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+}
+
+/// Runs one write in its own transaction and waits until it is committed.
+async fn write(
+    store_name: &str,
+    make: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<(), String> {
     let db = open().await?;
-    let request = store(&db, store_name, IdbTransactionMode::Readwrite)?
-        .put_with_key(&value.into(), &key.into())
+    let transaction = db
+        .transaction_with_str_and_mode(store_name, IdbTransactionMode::Readwrite)
         .map_err(|e| js_error_text(&e))?;
-    finished(&request).await.map(|_| ())
+    let store = transaction
+        .object_store(store_name)
+        .map_err(|e| js_error_text(&e))?;
+    let commit = committed(&transaction);
+    let request = make(&store).map_err(|e| js_error_text(&e))?;
+    finished(&request).await?;
+    commit.await.map(|_| ()).map_err(|e| js_error_text(&e))
+}
+
+pub async fn put(store_name: &str, key: &str, value: &str) -> Result<(), String> {
+    write(store_name, |store| {
+        store.put_with_key(&value.into(), &key.into())
+    })
+    .await
 }
 
 pub async fn get(store_name: &str, key: &str) -> Result<Option<String>, String> {
@@ -90,9 +130,5 @@ pub async fn all(store_name: &str) -> Result<Vec<String>, String> {
 }
 
 pub async fn delete(store_name: &str, key: &str) -> Result<(), String> {
-    let db = open().await?;
-    let request = store(&db, store_name, IdbTransactionMode::Readwrite)?
-        .delete(&key.into())
-        .map_err(|e| js_error_text(&e))?;
-    finished(&request).await.map(|_| ())
+    write(store_name, |store| store.delete(&key.into())).await
 }

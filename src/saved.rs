@@ -51,28 +51,45 @@ fn new_id() -> String {
     format!("a{:x}{random:x}", js_sys::Date::now() as u64)
 }
 
-/// Every kept analysis, most recently changed first. Unreadable records are skipped.
-pub async fn list() -> Result<Vec<SavedAnalysis>, String> {
-    let mut records: Vec<SavedAnalysis> = idb::all(idb::ANALYSES)
-        .await?
-        .iter()
-        .filter_map(|text| match SavedAnalysis::from_json(text) {
-            Ok(record) => Some(record),
-            Err(reason) => {
-                web_sys::console::warn_1(&format!("skipped a saved analysis: {reason}").into());
-                None
-            }
-        })
-        .collect();
-    records.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
-    Ok(records)
+/// What the browser keeps: the analyses it can read, most recently changed
+/// first, and why the others cannot be read (written by a newer Meridian, say).
+#[derive(Clone, Debug, Default)]
+pub struct Kept {
+    pub records: Vec<SavedAnalysis>,
+    pub unreadable: Vec<String>,
 }
 
-pub async fn load(id: &str) -> Result<Option<SavedAnalysis>, String> {
-    match idb::get(idb::ANALYSES, id).await? {
-        Some(text) => SavedAnalysis::from_json(&text).map(Some),
-        None => Ok(None),
+/// Every kept analysis.
+pub async fn list() -> Result<Kept, String> {
+    let mut kept = Kept::default();
+    for text in idb::all(idb::ANALYSES).await? {
+        match SavedAnalysis::from_json(&text) {
+            Ok(record) => kept.records.push(record),
+            Err(reason) => kept.unreadable.push(reason.to_string()),
+        }
     }
+    kept.records
+        .sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
+    Ok(kept)
+}
+
+/// A kept analysis looked up by id.
+pub enum Loaded {
+    Found(SavedAnalysis),
+    /// Kept, but not readable by this Meridian; the reason.
+    Unreadable(String),
+    Missing,
+}
+
+/// The analysis kept under `id`; the error is the storage's.
+pub async fn load(id: &str) -> Result<Loaded, String> {
+    Ok(match idb::get(idb::ANALYSES, id).await? {
+        Some(text) => match SavedAnalysis::from_json(&text) {
+            Ok(record) => Loaded::Found(record),
+            Err(reason) => Loaded::Unreadable(reason),
+        },
+        None => Loaded::Missing,
+    })
 }
 
 /// Keeps `record`; a full or refusing storage is reported as a sentence, never ignored.

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use meridian_model::{
-    Analysis, ChartSpec, DatasetInfo, ErrorKind, Scope, Source, Step, StepInputs, StepKey,
-    UserError,
+    Analysis, ChartSpec, DatasetInfo, ErrorKind, Scope, Source, Step, StepCall, StepInputs,
+    StepKey, UserError,
 };
 
 use crate::app::EngineHandle;
@@ -150,6 +150,13 @@ impl Workbench {
         let index = self.selected.get_untracked();
         self.analysis
             .with_untracked(|a| a.steps.get(index).cloned())
+    }
+
+    /// Adds a step running `sql` and puts it on screen.
+    pub fn add_step(&self, sql: String) {
+        let mut index = 0;
+        self.analysis.update(|a| index = a.add_step(sql));
+        self.selected.set(index);
     }
 
     /// Replaces the SQL of the step on screen (typing in the editor).
@@ -296,6 +303,28 @@ impl Workbench {
         })
     }
 
+    /// Drops, in the engine and here, the results of steps the open analysis
+    /// no longer has (deleted, renamed, another analysis opened). A step that
+    /// comes back under an old name with the same SQL must not pass as fresh.
+    pub fn forget_dropped_steps(&self, client: EngineHandle) {
+        let keep: Vec<String> = self
+            .analysis
+            .with_untracked(|a| a.steps.iter().map(|s| s.name.clone()).collect());
+        self.fresh
+            .update(|fresh| fresh.retain(|name, _| keep.contains(name)));
+        client.with_value(|c| c.retain_steps(keep));
+    }
+
+    /// A new worker holds no step results: forget them all on each restart.
+    pub fn forget_results_on_restart(&self, restarts: RwSignal<u64>) {
+        let fresh = self.fresh;
+        Effect::new(move |_| {
+            if restarts.get() > 0 {
+                fresh.set(Default::default());
+            }
+        });
+    }
+
     /// Saves the open analysis a moment after it stops changing.
     pub fn autosave(&self) {
         let this = *self;
@@ -381,14 +410,14 @@ async fn run_one(
 ) -> Result<QueryAnswer, UserError> {
     let step = &analysis.steps[index];
     let answer = client.with_value(|c| {
-        c.run_step(
-            step.name.clone(),
-            step.sql.clone(),
-            inputs[index].bindings.clone(),
-            keys[index].clone(),
-            rows,
+        c.run_step(StepCall {
+            name: step.name.clone(),
+            sql: step.sql.clone(),
+            bindings: inputs[index].bindings.clone(),
+            key: keys[index].clone(),
+            send_rows: rows,
             scope,
-        )
+        })
     });
     let result = answer.await.unwrap_or_else(|_| {
         Err(UserError::new(

@@ -31,10 +31,9 @@ fn dashboard_url() -> String {
 
 /// Opens `analysis` as a new saved analysis.
 pub fn open_as_new(bench: Workbench, client: EngineHandle, analysis: Analysis) {
-    let keep = analysis.steps.iter().map(|s| s.name.clone()).collect();
-    client.with_value(|c| c.retain_steps(keep));
     bench.fresh.set(Default::default());
     bench.open(SavedAnalysis::new(analysis));
+    bench.forget_dropped_steps(client);
 }
 
 #[component]
@@ -111,22 +110,16 @@ pub fn AnalysisNotice() -> impl IntoView {
 fn SavedList(close: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let client = expect_context::<EngineHandle>();
-    let records = RwSignal::new(None::<Result<Vec<SavedAnalysis>, String>>);
+    let records = RwSignal::new(None::<Result<saved::Kept, String>>);
     let reload = move || {
         leptos::task::spawn_local(async move { records.set(Some(saved::list().await)) });
     };
     reload();
 
     let open = move |record: SavedAnalysis| {
-        let keep = record
-            .analysis
-            .steps
-            .iter()
-            .map(|s| s.name.clone())
-            .collect();
-        client.with_value(|c| c.retain_steps(keep));
         bench.fresh.set(Default::default());
         bench.open(record);
+        bench.forget_dropped_steps(client);
         close();
     };
     let duplicate = move |record: SavedAnalysis| {
@@ -176,10 +169,16 @@ fn SavedList(close: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
             <p class="notice" role="alert">{format!("Saved analyses could not be read: {reason}")}</p>
         }
         .into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"Nothing saved yet."</p> }.into_any(),
-        Some(Ok(list)) => view! {
+        Some(Ok(kept)) if kept.records.is_empty() && kept.unreadable.is_empty() => view! { <p class="muted">"Nothing saved yet."</p> }.into_any(),
+        Some(Ok(kept)) => view! {
+            {(!kept.unreadable.is_empty()).then(|| view! {
+                <p class="notice" role="status">{match kept.unreadable.len() {
+                    1 => format!("One saved analysis could not be read and is not listed (it is kept): {}.", kept.unreadable[0]),
+                    n => format!("{n} saved analyses could not be read and are not listed (they are kept): {}.", kept.unreadable.join("; ")),
+                }}</p>
+            })}
             <ul class="saved-list">
-                {list.into_iter().map(|record| {
+                {kept.records.into_iter().map(|record| {
                     let (a, b, c, d) = (record.clone(), record.clone(), record.clone(), record.clone());
                     let steps = record.analysis.steps.len();
                     let current = record.id == bench.id.get_untracked();
@@ -254,11 +253,8 @@ fn SharePanel() -> impl IntoView {
     let bench = expect_context::<Workbench>();
     let copied = RwSignal::new(None::<String>);
     let link = Memo::new(move |_| bench.analysis.with(|a| share_link(&page_url(), a)));
-    let dashboard_link = Memo::new(move |_| {
-        bench
-            .analysis
-            .with(|a| share_link(&dashboard_url(), a).unwrap_or_default())
-    });
+    let dashboard_link =
+        Memo::new(move |_| bench.analysis.with(|a| share_link(&dashboard_url(), a)));
     let copy = move |_| {
         if let Ok(text) = link.get_untracked() {
             crate::clipboard::copy_text(&text, "Copied.", copied);
@@ -292,10 +288,17 @@ fn SharePanel() -> impl IntoView {
                         <input type="text" readonly aria-label="Share link" prop:value=link on:focus=select_all />
                         <button class="primary" on:click=copy>"Copy link"</button>
                     </div>
-                    <label class="muted">"A read-only dashboard for managers: "
-                        <input type="text" readonly aria-label="Dashboard link"
-                            prop:value=move || dashboard_link.get() on:focus=select_all />
-                    </label>
+                    {move || match dashboard_link.get() {
+                        Ok(dashboard) => view! {
+                            <label class="muted">"A read-only dashboard for managers: "
+                                <input type="text" readonly aria-label="Dashboard link"
+                                    prop:value=dashboard on:focus=select_all />
+                            </label>
+                        }.into_any(),
+                        Err(length) => view! {
+                            <p class="muted">{format!("The dashboard link would need {length} characters, more than {MAX_LINK_CHARS}; publish the dashboard as a folder instead.")}</p>
+                        }.into_any(),
+                    }}
                 }
                 .into_any(),
                 Err(length) => view! {

@@ -59,6 +59,21 @@ pub(crate) fn paint(
     meridian_chart::draw(&root, spec, data, DrawOptions { frame }).map_err(|e| e.to_string())
 }
 
+/// The style of the band over a time chart between pixels `x0` and `x1`
+/// (either order), the plot's height; hidden when there is none.
+pub(crate) fn selection_band(span: Option<(f64, f64)>, frame: &ChartFrame) -> String {
+    let Some((x0, x1)) = span else {
+        return "display:none".to_string();
+    };
+    let (_, top, _, bottom) = frame.plot_px;
+    format!(
+        "left:{}px;width:{}px;top:{top}px;height:{}px",
+        x0.min(x1),
+        (x1 - x0).abs().max(1.0),
+        bottom - top
+    )
+}
+
 #[component]
 pub fn ChartPanel(
     base_sql: Signal<Option<String>>,
@@ -288,17 +303,12 @@ pub fn ChartPanel(
         ChartState::Failed(error) => Some(error.message),
         _ => None,
     };
-    let selection_style = move || match drag.get() {
-        Some((x0, _, x1, _)) if spec.with(|s| s.kind.is_time_series()) => {
-            let (_, top, _, bottom) = frame.get().plot_px;
-            format!(
-                "left:{}px;width:{}px;top:{top}px;height:{}px",
-                x0.min(x1),
-                (x1 - x0).abs(),
-                bottom - top
-            )
-        }
-        _ => "display:none".to_string(),
+    let selection_style = move || {
+        let span = match drag.get() {
+            Some((x0, _, x1, _)) if spec.with(|s| s.kind.is_time_series()) => Some((x0, x1)),
+            _ => None,
+        };
+        selection_band(span, &frame.get())
     };
     let tooltip = move || {
         hover_text.get().map(|(text, x, y)| view! {

@@ -112,16 +112,17 @@ pub fn QueryPanel() -> impl IntoView {
         });
     });
 
-    // A preview from the dataset list replaces the step's SQL and runs it.
+    // A preview from the dataset list runs as a new step, so the step on
+    // screen keeps what the analyst wrote.
     Effect::new(move |_| {
         if let Some(text) = run_request.0.get() {
             run_request.0.set(None);
+            bench.add_step(text.clone());
             editor.with_value(|e| {
                 if let Some(e) = e {
                     e.set_doc(&text);
                 }
             });
-            bench.set_selected_sql(text);
             run();
         }
     });

@@ -2,7 +2,7 @@
 //! name and note. A step's result is a table later steps use by its name.
 
 use leptos::prelude::*;
-use meridian_model::{Step, validate_table_name};
+use meridian_model::analysis::validate_step_name;
 
 use crate::app::EngineHandle;
 use crate::workbench::Workbench;
@@ -14,20 +14,11 @@ pub fn StepsBar() -> impl IntoView {
     let name_error = RwSignal::new(None::<String>);
 
     let add_step = move |_| {
-        let index = bench.analysis.with_untracked(|a| a.steps.len());
-        bench.analysis.update(|a| {
-            let sql = match a.steps.last() {
-                Some(previous) => format!("SELECT *\nFROM {}\nLIMIT 100", previous.name),
-                None => crate::workbench::FIRST_SQL.to_string(),
-            };
-            let name = a.next_step_name();
-            a.steps.push(Step {
-                name,
-                sql,
-                note: String::new(),
-            });
+        let sql = bench.analysis.with_untracked(|a| match a.steps.last() {
+            Some(previous) => format!("SELECT *\nFROM {}\nLIMIT 100", previous.name),
+            None => crate::workbench::FIRST_SQL.to_string(),
         });
-        bench.selected.set(index);
+        bench.add_step(sql);
     };
     let delete_step = move |_| {
         let index = bench.selected.get_untracked();
@@ -37,10 +28,7 @@ pub fn StepsBar() -> impl IntoView {
                 a.widgets.retain(|w| w.step != removed.name);
             }
         });
-        let keep: Vec<String> = bench
-            .analysis
-            .with_untracked(|a| a.steps.iter().map(|s| s.name.clone()).collect());
-        client.with_value(|c| c.retain_steps(keep));
+        bench.forget_dropped_steps(client);
         bench.selected.set(index.saturating_sub(1));
     };
     let rename = move |to: String| {
@@ -56,8 +44,8 @@ pub fn StepsBar() -> impl IntoView {
             name_error.set(None);
             return;
         }
-        if let Err(reason) = validate_table_name(&to) {
-            name_error.set(Some(reason.replace("table name", "step name")));
+        if let Err(reason) = validate_step_name(&to) {
+            name_error.set(Some(reason));
             return;
         }
         if bench.analysis.with_untracked(|a| a.name_taken(&to)) {
@@ -70,10 +58,7 @@ pub fn StepsBar() -> impl IntoView {
         bench.analysis.update(|a| a.rename_step(&from, &to));
         // The engine must forget the old name, or a step still reading it would
         // quietly get the result from before the rename.
-        let keep = bench
-            .analysis
-            .with_untracked(|a| a.steps.iter().map(|s| s.name.clone()).collect());
-        client.with_value(|c| c.retain_steps(keep));
+        bench.forget_dropped_steps(client);
     };
     let set_note = move |note: String| {
         let index = bench.selected.get_untracked();

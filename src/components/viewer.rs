@@ -14,7 +14,8 @@ use crate::workbench::Workbench;
 
 #[component]
 pub fn Viewer(viewer: ViewerPage) -> impl IntoView {
-    let (_, bench) = provide_engine();
+    let (engine, bench) = provide_engine();
+    bench.forget_results_on_restart(engine.state.restarts);
     let client = expect_context::<EngineHandle>();
     let dashboard = DashboardState::use_or_provide();
     let problem = RwSignal::new(None::<String>);
@@ -98,5 +99,9 @@ fn open_in_viewer(bench: Workbench, client: EngineHandle, analysis: Analysis) {
     if needs_samples {
         client.with_value(load_samples);
     }
-    load_missing_sources(bench, client);
+    load_missing_sources(
+        bench,
+        client,
+        "Only the analysis's author has them here; a dashboard published as a folder carries its data.",
+    );
 }

@@ -10,7 +10,7 @@ use meridian_model::{ChartKind, ChartSpec, Theme, UserError, Widget};
 
 use crate::app::EngineHandle;
 use crate::chart_runner::{ChartResult, make_chart_in};
-use crate::components::chart_panel::paint;
+use crate::components::chart_panel::{paint, selection_band};
 use crate::dashboard_state::{Brush, CardFilter, DashboardState};
 use crate::workbench::Workbench;
 
@@ -172,24 +172,16 @@ pub fn WidgetCard(
         dashboard.set_brush(client, brush);
     };
     let band_style = move || {
-        let (_, top, _, bottom) = frame.get().plot_px;
+        let drawn = frame.get();
         let span = match (drag.get(), dashboard.brush.get()) {
-            (Some((x0, x1)), _) => Some((x0.min(x1), (x1 - x0).abs())),
-            (None, Some(brush)) if brush.widget == index => {
-                let drawn = frame.get();
-                let left = drawn.pixel_of(brush.range.start_ms as f64, 0.0).0;
-                let right = drawn.pixel_of(brush.range.end_ms as f64, 0.0).0;
-                Some((left, (right - left).max(1.0)))
-            }
+            (Some(span), _) => Some(span),
+            (None, Some(brush)) if brush.widget == index => Some((
+                drawn.pixel_of(brush.range.start_ms as f64, 0.0).0,
+                drawn.pixel_of(brush.range.end_ms as f64, 0.0).0,
+            )),
             _ => None,
         };
-        match span {
-            Some((left, width)) => format!(
-                "left:{left}px;width:{width}px;top:{top}px;height:{}px",
-                bottom - top
-            ),
-            None => "display:none".to_string(),
-        }
+        selection_band(span, &drawn)
     };
 
     let place = widget.place;

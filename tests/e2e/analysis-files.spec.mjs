@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, openApp, serveApp } from './support/app.mjs';
 import { CITIES_VISITS_SUM, fixtures } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
 
 describe('analyses over uploaded files: asked for by name, checked by hash', { timeout: 240_000 }, () => {
@@ -18,9 +16,7 @@ describe('analyses over uploaded files: asked for by name, checked by hash', { t
 
   before(async () => {
     files = await fixtures();
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
   });
 
   after(() => closeAll(app, browser, server));

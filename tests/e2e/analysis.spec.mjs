@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, openApp, serveApp } from './support/app.mjs';
 import { cliQuery } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
 
 const FILTER_SQL = "SELECT * FROM transactions WHERE status = 'approved' AND amount >= $min_amount";
@@ -34,9 +33,7 @@ describe('analyses: steps, parameters, save, reload, share', { timeout: 300_000 
   let server, browser, app, link, dashboardLink;
 
   before(async () => {
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
     await app.waitForDataset('transactions');
   });
 
@@ -154,6 +151,16 @@ describe('analyses: steps, parameters, save, reload, share', { timeout: 300_000 
     } finally {
       await closeAll(other);
     }
+  });
+
+  it("a dataset preview runs as a new step and leaves the analyst's steps as written", async () => {
+    await app.page.getByRole('listitem').filter({ hasText: 'telemetry' })
+      .getByRole('button', { name: 'Preview' }).click();
+    await app.waitForStatus(/^100 rows/);
+    assert.deepEqual(await app.stepNames(), ['step_1', 'step_2', 'step_3']);
+    assert.match(await app.editorText(), /telemetry/);
+    await app.selectStep('step_1');
+    assert.match(await app.editorText(), /\$min_amount/);
   });
 
   it('opens the golden link of version 1, and names a damaged link', async () => {

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, serveApp } from './support/app.mjs';
 import { cliCount, fixtures } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
 
 describe('a corrupt Parquet upload', { timeout: 180_000 }, () => {
@@ -15,9 +14,7 @@ describe('a corrupt Parquet upload', { timeout: 180_000 }, () => {
 
   before(async () => {
     files = await fixtures();
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
     await app.waitForDataset('transactions');
   });
 

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, serveApp } from './support/app.mjs';
 import { cliCount } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 
 // A self cross join that must look at every pair of rows: signal strengths
 // are negative, so nothing passes the filter early and the answer is just 0.
@@ -19,9 +18,7 @@ describe('cancelling a long query', { timeout: 180_000 }, () => {
   let server, browser, app;
 
   before(async () => {
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
     await app.waitForDataset('telemetry');
   });
 

@@ -7,17 +7,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { appDist } from './support/env.mjs';
-import { closeAll, launch, openApp } from './support/app.mjs';
-import { startServer } from './support/server.mjs';
+import { closeAll, serveApp } from './support/app.mjs';
 
 describe('charts: time, geo, playback, export', { timeout: 300_000 }, () => {
   let server, browser, app;
 
   before(async () => {
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
     await app.waitForDataset('transactions');
     await app.waitForDataset('telemetry');
   });

@@ -3,17 +3,13 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { appDist } from './support/env.mjs';
-import { closeAll, launch, openApp } from './support/app.mjs';
-import { startServer } from './support/server.mjs';
+import { closeAll, serveApp } from './support/app.mjs';
 
 describe('a query with a misspelt column', { timeout: 180_000 }, () => {
   let server, browser, app;
 
   before(async () => {
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
     await app.waitForDataset('transactions');
   });
 

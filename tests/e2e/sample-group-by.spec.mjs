@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, serveApp } from './support/app.mjs';
 import { cliQuery } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 
 const SQL = 'SELECT status, count(*) AS n FROM transactions GROUP BY status ORDER BY n DESC';
 
@@ -15,9 +14,7 @@ describe('bundled samples: GROUP BY', { timeout: 180_000 }, () => {
   let server, browser, app;
 
   before(async () => {
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
   });
 
   after(() => closeAll(app, browser, server));

@@ -3,19 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, serveApp } from './support/app.mjs';
 import { CITIES_VISITS_SUM, FIXTURE_ROWS, cliCount, fixtures } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 
 describe('upload: a CSV and a Parquet file together', { timeout: 180_000 }, () => {
   let server, browser, app, files;
 
   before(async () => {
     files = await fixtures();
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
   });
 
   after(() => closeAll(app, browser, server));

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { appDist } from './support/env.mjs';
-import { cellNumber, closeAll, launch, openApp } from './support/app.mjs';
+import { cellNumber, closeAll, serveApp } from './support/app.mjs';
 import { cliCount } from './support/fixtures.mjs';
-import { startServer } from './support/server.mjs';
 import { waitUntil } from './support/wait.mjs';
 
 const SQL = 'SELECT count(*) AS n FROM telemetry';
@@ -16,9 +15,7 @@ describe('recovery from an engine crash', { timeout: 180_000 }, () => {
   let server, browser, app, namesBefore;
 
   before(async () => {
-    server = await startServer({ root: appDist() });
-    browser = await launch();
-    app = await openApp(browser, `${server.url}/`);
+    ({ server, browser, app } = await serveApp());
     namesBefore = await app.waitForDatasets(
       (names) => names.includes('transactions') && names.includes('telemetry'),
       'the samples',

@@ -20,7 +20,11 @@ const ROWS: usize = 3_000;
 const SEED: u64 = 7;
 
 fn snapshot_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots")
+    // Cargo sets the variable when it runs the test too; the run-time value follows
+    // the clone if it moves, while a compiled-in path would outlive a reused build.
+    let manifest_dir =
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into());
+    PathBuf::from(manifest_dir).join("tests/snapshots")
 }
 
 /// Each case: snapshot name, SQL, spec, playback frame.

@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::{ParamValues, ScalarValue};
 use datafusion::datasource::MemTable;
 use futures::TryStreamExt;
-use meridian_model::{BoundValue, Scope, StepKey, dataset::validate_table_name};
+use meridian_model::{BoundValue, Scope, StepCall, StepKey, dataset::validate_table_name};
 
 use crate::{Engine, EngineError};
 
@@ -30,6 +30,18 @@ pub struct StepRun<'a> {
     pub key: &'a StepKey,
     /// The whole tables, or the cross-filtered ones.
     pub scope: Scope,
+}
+
+impl<'a> From<&'a StepCall> for StepRun<'a> {
+    fn from(call: &'a StepCall) -> Self {
+        Self {
+            name: &call.name,
+            sql: &call.sql,
+            bindings: &call.bindings,
+            key: &call.key,
+            scope: call.scope,
+        }
+    }
 }
 
 impl Engine {

@@ -9,7 +9,6 @@ use bytes::Bytes;
 use common::*;
 use meridian_engine::Engine;
 use meridian_model::{DatasetFormat, ErrorKind, SqlPosition};
-use parquet::basic::Compression;
 
 #[tokio::test]
 async fn every_codec_and_csv() {
@@ -19,22 +18,6 @@ async fn every_codec_and_csv() {
 #[tokio::test]
 async fn bad_file() {
     a_bad_file_names_itself_and_spares_the_others().await;
-}
-
-async fn engine_with_transactions() -> Engine {
-    let mut engine = Engine::new();
-    engine
-        .register_bytes(
-            request(
-                "transactions",
-                "transactions.parquet",
-                DatasetFormat::Parquet,
-            ),
-            transactions_parquet(Compression::SNAPPY),
-        )
-        .await
-        .unwrap();
-    engine
 }
 
 #[tokio::test]

@@ -32,6 +32,19 @@ pub struct CrossFilter {
     pub to_ms: i64,
 }
 
+/// One analysis step to run: its table name, SQL, placeholder values, cache
+/// key, whether its rows travel back, and over which tables.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepCall {
+    pub name: String,
+    pub sql: String,
+    pub bindings: Vec<(String, BoundValue)>,
+    pub key: StepKey,
+    pub send_rows: bool,
+    #[serde(default)]
+    pub scope: Scope,
+}
+
 /// What the UI asks of the engine. `request_id` pairs an answer with its question.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -64,13 +77,8 @@ pub enum Request {
     /// The rows travel back only when `send_rows` (otherwise just the schema).
     RunStep {
         request_id: u64,
-        name: String,
-        sql: String,
-        bindings: Vec<(String, BoundValue)>,
-        key: StepKey,
-        send_rows: bool,
-        #[serde(default)]
-        scope: Scope,
+        #[serde(flatten)]
+        call: StepCall,
     },
     /// Drop every step result whose name is not in `keep`.
     RetainSteps { request_id: u64, keep: Vec<String> },
@@ -218,12 +226,14 @@ mod tests {
             Request::CrashForTesting { request_id: 5 },
             Request::RunStep {
                 request_id: 6,
-                name: "s".into(),
-                sql: "SELECT $x".into(),
-                bindings: vec![("x".into(), BoundValue::TimestampMs(3))],
-                key: StepKey("k".into()),
-                send_rows: true,
-                scope: Scope::Whole,
+                call: StepCall {
+                    name: "s".into(),
+                    sql: "SELECT $x".into(),
+                    bindings: vec![("x".into(), BoundValue::TimestampMs(3))],
+                    key: StepKey("k".into()),
+                    send_rows: true,
+                    scope: Scope::Whole,
+                },
             },
             Request::RetainSteps {
                 request_id: 7,
@@ -257,6 +267,26 @@ mod tests {
         assert_eq!(
             Response::from_json(&response.to_json()).expect("round trip"),
             response
+        );
+    }
+
+    #[test]
+    fn a_step_travels_flat() {
+        let json = Request::RunStep {
+            request_id: 1,
+            call: StepCall {
+                name: "s".into(),
+                sql: "SELECT 1".into(),
+                bindings: Vec::new(),
+                key: StepKey("k".into()),
+                send_rows: false,
+                scope: Scope::CrossFiltered,
+            },
+        }
+        .to_json();
+        assert_eq!(
+            json,
+            r#"{"type":"run_step","request_id":1,"name":"s","sql":"SELECT 1","bindings":[],"key":"k","send_rows":false,"scope":"cross_filtered"}"#
         );
     }
 

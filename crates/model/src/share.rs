@@ -59,16 +59,21 @@ pub fn decode_fragment(fragment: &str) -> Result<Analysis, ShareError> {
     };
     let compressed = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
-        .map_err(|e| ShareError::Damaged(e.to_string()))?;
+        .map_err(damaged)?;
     let mut json = String::new();
     DeflateDecoder::new(compressed.as_slice())
         .take(MAX_ANALYSIS_BYTES + 1)
         .read_to_string(&mut json)
-        .map_err(|e| ShareError::Damaged(e.to_string()))?;
+        .map_err(damaged)?;
     if json.len() as u64 > MAX_ANALYSIS_BYTES {
         return Err(ShareError::TooLarge);
     }
     Ok(Analysis::from_json(&json)?)
+}
+
+/// The decoder's own words, without their full stop (the sentence goes on).
+fn damaged(error: impl std::fmt::Display) -> ShareError {
+    ShareError::Damaged(error.to_string().trim_end_matches('.').to_string())
 }
 
 /// A link to `analysis` under `page_url` (the app's address; a fragment in it

@@ -49,24 +49,9 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
                     }),
             );
         }
-        Request::RunStep {
-            name,
-            sql,
-            bindings,
-            key,
-            send_rows,
-            scope,
-            ..
-        } => {
+        Request::RunStep { call, .. } => {
             let started = now_ms();
-            let run = StepRun {
-                name: &name,
-                sql: &sql,
-                bindings: &bindings,
-                key: &key,
-                scope,
-            };
-            let answer = step_answer(engine, run, send_rows).await;
+            let answer = step_answer(engine, StepRun::from(&call), call.send_rows).await;
             return post_result(
                 request_id,
                 answer.map(|(row_count, cached, bytes)| {

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { appDist } from './env.mjs';
+import { startServer } from './server.mjs';
 import { sleep, waitUntil } from './wait.mjs';
 
 const READY_TIMEOUT = 30_000; // the engine's wasm compiles on start: give it room
@@ -32,6 +34,14 @@ export async function closeAll(...things) {
       console.error(`cleanup: ${error.message ?? error}`);
     }
   }
+}
+
+/** Serves the built app, launches Chromium and opens the app in it. */
+export async function serveApp() {
+  const server = await startServer({ root: appDist() });
+  const browser = await launch();
+  const app = await openApp(browser, `${server.url}/`);
+  return { server, browser, app };
 }
 
 /** A fresh context (no storage left by another test) with the app loaded and its engine ready. */

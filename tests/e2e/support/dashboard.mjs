@@ -4,8 +4,7 @@
 
 import { join } from 'node:path';
 import { appDist } from './env.mjs';
-import { launch, openApp } from './app.mjs';
-import { startServer } from './server.mjs';
+import { serveApp } from './app.mjs';
 import { cliQuery } from './fixtures.mjs';
 import { waitUntil } from './wait.mjs';
 
@@ -33,9 +32,7 @@ export async function buildPeriodAnalysis(app) {
 
 /** Serves the app, opens it in a new browser and builds the analysis there. */
 export async function openWithPeriodAnalysis() {
-  const server = await startServer({ root: appDist() });
-  const browser = await launch();
-  const app = await openApp(browser, `${server.url}/`);
+  const { server, browser, app } = await serveApp();
   await app.waitForDataset('transactions');
   await buildPeriodAnalysis(app);
   return { server, browser, app };

@@ -59,6 +59,23 @@ pub fn request(name: &str, file_name: &str, format: DatasetFormat) -> LoadReques
 pub const CITY_TOTALS: &str = "SELECT city, count(*) AS n, round(sum(amount), 2) AS total \
      FROM {table} GROUP BY city ORDER BY n DESC, city LIMIT 5";
 
+/// An engine with the generated transactions loaded as table `transactions`.
+pub async fn engine_with_transactions() -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .register_bytes(
+            request(
+                "transactions",
+                "transactions.parquet",
+                DatasetFormat::Parquet,
+            ),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    engine
+}
+
 pub async fn city_totals(engine: &Engine, table: &str) -> String {
     let (_, batches) = engine
         .query(&CITY_TOTALS.replace("{table}", table))
@@ -147,14 +164,7 @@ pub async fn steps_bind_parameters_and_chain() {
     use meridian_engine::StepRun;
     use meridian_model::{BoundValue, Scope, StepKey};
 
-    let mut engine = Engine::new();
-    engine
-        .register_bytes(
-            request("transactions", "t.parquet", DatasetFormat::Parquet),
-            transactions_parquet(Compression::SNAPPY),
-        )
-        .await
-        .unwrap();
+    let mut engine = engine_with_transactions().await;
     let (expected, _) = engine
         .query("SELECT count(*) FROM transactions WHERE city = 'Paris' AND amount >= 20")
         .await
@@ -254,14 +264,7 @@ pub async fn a_cross_filter_restricts_tables_with_its_column() {
     use meridian_model::{CrossFilter, Scope, StepKey};
     use meridian_samples::START_MS;
 
-    let mut engine = Engine::new();
-    engine
-        .register_bytes(
-            request("transactions", "t.parquet", DatasetFormat::Parquet),
-            transactions_parquet(Compression::SNAPPY),
-        )
-        .await
-        .unwrap();
+    let mut engine = engine_with_transactions().await;
     engine
         .register_bytes(
             request("cities", "cities.csv", DatasetFormat::Csv),

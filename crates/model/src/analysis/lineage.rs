@@ -156,9 +156,9 @@ impl Analysis {
             }
         }
         for (index, step) in self.steps.iter().enumerate() {
-            validate_table_name(&step.name).map_err(|reason| AnalysisError::BadStepName {
+            validate_step_name(&step.name).map_err(|reason| AnalysisError::BadStepName {
                 position: index + 1,
-                reason: reason.replace("table name", "step name"),
+                reason,
             })?;
             if !seen.insert(step.name.to_ascii_lowercase()) {
                 return Err(AnalysisError::DuplicateName(step.name.clone()));
@@ -166,6 +166,20 @@ impl Analysis {
         }
         Ok(())
     }
+}
+
+/// Why `name` cannot name a step, as a sentence. A step name is a table name
+/// in lower case: SQL folds unquoted names to lower case, so `Revenue` would
+/// be read as `revenue` by the steps after it and by its charts.
+pub fn validate_step_name(name: &str) -> Result<(), String> {
+    validate_table_name(name).map_err(|reason| reason.replace("table name", "step name"))?;
+    if name.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(format!(
+            "The step name '{name}' has capitals; use lower case ('{}'), as SQL reads names that way.",
+            name.to_ascii_lowercase()
+        ));
+    }
+    Ok(())
 }
 
 fn placeholder_hint<'a>(known: impl Iterator<Item = &'a String>) -> String {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::AnalysisError;
 pub use freshness::{StepKey, content_sha256, steps_to_run};
-pub use lineage::{Lineage, StepInputs};
+pub use lineage::{Lineage, StepInputs, validate_step_name};
 pub use param::{BoundValue, ParamValue, Parameter, ms_of_utc_date, utc_date_of_ms};
 pub use parts::{GRID_COLUMNS, GridPlace, Source, Step, Widget};
 pub use sql_words::SqlWords;
@@ -101,6 +101,14 @@ impl Analysis {
         format!("{stem}.meridian.json")
     }
 
+    /// The SHA-256 of every uploaded file the analysis reads (kept copies are named by it).
+    pub fn upload_hashes(&self) -> impl Iterator<Item = &str> {
+        self.sources.iter().filter_map(|source| match source {
+            Source::Upload { sha256, .. } if !sha256.is_empty() => Some(sha256.as_str()),
+            _ => None,
+        })
+    }
+
     pub fn step(&self, name: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.name == name)
     }
@@ -115,6 +123,17 @@ impl Analysis {
             .map(|n| format!("step_{n}"))
             .find(|name| !self.name_taken(name))
             .unwrap_or_else(|| "step".to_string())
+    }
+
+    /// Appends a step running `sql` under the next free name; its index.
+    pub fn add_step(&mut self, sql: String) -> usize {
+        let name = self.next_step_name();
+        self.steps.push(Step {
+            name,
+            sql,
+            note: String::new(),
+        });
+        self.steps.len() - 1
     }
 
     /// Whether a step or a source table already has `name`.

@@ -387,3 +387,31 @@ fn a_different_file_under_an_uploads_name_is_called_out() {
     // An analysis saved before hashes were kept has nothing to compare.
     assert_eq!(file("").changed_upload(&file("bb")), None);
 }
+
+#[test]
+fn upload_hashes_name_only_uploaded_files() {
+    let analysis = golden();
+    assert_eq!(analysis.upload_hashes().collect::<Vec<_>>(), ["ab12"]);
+}
+
+#[test]
+fn step_names_are_lower_case() {
+    assert!(validate_step_name("by_city").is_ok());
+    let error = validate_step_name("ByCity").expect_err("capitals are refused");
+    assert!(error.contains("use lower case ('bycity')"), "{error}");
+    assert!(
+        validate_step_name("by city")
+            .expect_err("spaces are refused")
+            .contains("step name")
+    );
+}
+
+#[test]
+fn added_steps_take_the_next_free_name() {
+    let mut analysis = golden();
+    let index = analysis.add_step("SELECT 1".into());
+    assert_eq!(index, 2);
+    assert_eq!(analysis.steps[index].name, "step_1");
+    assert_eq!(analysis.add_step("SELECT 2".into()), 3);
+    assert_eq!(analysis.steps[3].name, "step_2");
+}

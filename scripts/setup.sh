@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+# Tools are built as they are published: the test command's lint wrapper is for
+# Meridian's own crates only.
+install_crate() { env -u RUSTC_WORKSPACE_WRAPPER cargo install "$@"; }
 
 step "Debian packages"
 missing=()
@@ -33,15 +36,15 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown \
 
 step "Trunk 0.21.14"
 if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
-  cargo install --locked trunk --version 0.21.14
+  install_crate --locked trunk --version 0.21.14
 fi
 
 step "wasm-bindgen (the version in Cargo.lock)"
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$bindgen_version"; then
   # --locked can fail when the registry lags a pinned dependency; retry without.
-  cargo install --locked wasm-bindgen-cli --version "$bindgen_version" \
-    || cargo install wasm-bindgen-cli --version "$bindgen_version"
+  install_crate --locked wasm-bindgen-cli --version "$bindgen_version" \
+    || install_crate wasm-bindgen-cli --version "$bindgen_version"
 fi
 
 step "node packages (wasm-opt, editor, end-to-end tests)"

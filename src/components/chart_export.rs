@@ -53,6 +53,7 @@ pub fn ChartExport(
         let spec = spec.get_untracked();
         let options = DrawOptions {
             frame: spec.playback.then(|| frame.get_untracked()),
+            ..DrawOptions::default()
         };
         let svg = match render_svg(
             &spec,

@@ -1,7 +1,8 @@
 //! The chart panel: a chart of the current result, suggested from its columns,
 //! aggregated by the engine and drawn on a canvas with plotters. Dragging on a
 //! time chart zooms (finer buckets); dragging or scrolling on a map pans and
-//! zooms (bins recomputed for the visible box); maps over time play back.
+//! zooms (the bins held are redrawn at every frame of a drag, and the engine
+//! recomputes them for the visible box when it ends); maps over time play back.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use leptos::prelude::*;
 use meridian_chart::{
     ChartData, ChartFrame, DrawOptions, check_columns, geo, hover, suggest::suggest,
 };
-use meridian_model::{ChartKind, ChartSpec, UserError};
+use meridian_model::{ChartKind, ChartSpec, GeoBox, UserError};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -34,6 +35,13 @@ enum ChartState {
     Failed(UserError),
 }
 
+/// Milliseconds from the page's clock, with the fractions a frame time needs.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Whether the spec is a chart of this result (every column it names is there).
 fn fits(spec: &ChartSpec, schema: &SchemaRef) -> bool {
     spec.kind != ChartKind::Table && check_columns(spec, schema).is_ok()
@@ -44,7 +52,7 @@ pub(crate) fn paint(
     canvas: &HtmlCanvasElement,
     spec: &ChartSpec,
     data: &ChartData,
-    frame: Option<usize>,
+    options: DrawOptions,
 ) -> Result<ChartFrame, String> {
     let width = canvas.client_width().max(320) as u32;
     let height = match canvas.client_height() {
@@ -56,7 +64,7 @@ pub(crate) fn paint(
     let backend =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
     let root = backend.into_drawing_area();
-    meridian_chart::draw(&root, spec, data, DrawOptions { frame }).map_err(|e| e.to_string())
+    meridian_chart::draw(&root, spec, data, options).map_err(|e| e.to_string())
 }
 
 /// The style of the band over a time chart between pixels `x0` and `x1`
@@ -88,6 +96,12 @@ pub fn ChartPanel(
     let playing = RwSignal::new(false);
     let hover_text = RwSignal::new(None::<(String, f64, f64)>);
     let drag = RwSignal::new(None::<(f64, f64, f64, f64)>);
+    // Where the plot was when a drag began: a panned map is measured from it.
+    let drag_frame = StoredValue::new(None::<ChartFrame>);
+    // The map box of the next live frame while a map is dragged, drawn at the
+    // next animation frame (several mouse moves between frames draw once).
+    let live_view = StoredValue::new(None::<GeoBox>);
+    let frame_pending = StoredValue::new(false);
     let draw_ms = RwSignal::new(0.0);
     let generation = StoredValue::new(0u64);
     // Charts finished so far; tests and embedders wait on it (`data-charts-drawn`).
@@ -135,6 +149,7 @@ pub fn ChartPanel(
             }
             match outcome {
                 Ok(result) => {
+                    live_view.set_value(None);
                     play_frame.set(0);
                     state.set(ChartState::Ready(Arc::new(result)));
                     finished.update(|n| *n += 1);
@@ -152,18 +167,21 @@ pub fn ChartPanel(
         let Some(canvas) = canvas.get_untracked() else {
             return;
         };
-        let started = js_sys::Date::now();
-        let chosen = spec
-            .with_untracked(|s| s.playback)
-            .then(|| play_frame.get_untracked());
-        match spec.with_untracked(|s| paint(&canvas, s, &result.data, chosen)) {
+        let started = now_ms();
+        let options = DrawOptions {
+            frame: spec
+                .with_untracked(|s| s.playback)
+                .then(|| play_frame.get_untracked()),
+            view: live_view.get_value(),
+        };
+        match spec.with_untracked(|s| paint(&canvas, s, &result.data, options)) {
             Ok(drawn) => frame.set(drawn),
             Err(message) => state.set(ChartState::Failed(UserError::new(
                 meridian_model::ErrorKind::Internal,
                 message,
             ))),
         }
-        draw_ms.set(js_sys::Date::now() - started);
+        draw_ms.set(now_ms() - started);
     };
     Effect::new(move |_| {
         state.track();
@@ -205,10 +223,35 @@ pub fn ChartPanel(
     });
 
     let offset = |ev: &web_sys::MouseEvent| (ev.offset_x() as f64, ev.offset_y() as f64);
+    let pan_live = move |to: (f64, f64)| {
+        let (Some((x0, y0, _, _)), Some(start)) = (drag.get_untracked(), drag_frame.get_value())
+        else {
+            return;
+        };
+        let Some(view) = start.panned_view((x0, y0), to) else {
+            return;
+        };
+        live_view.set_value(Some(view));
+        if !frame_pending.get_value() {
+            frame_pending.set_value(true);
+            request_animation_frame(move || {
+                frame_pending.set_value(false);
+                // The drag may have ended (and new bins arrived) since this was asked.
+                if drag.get_untracked().is_some() {
+                    redraw();
+                }
+            });
+        }
+    };
     let on_move = move |ev: web_sys::MouseEvent| {
         let (x, y) = offset(&ev);
         if let Some((x0, y0, _, _)) = drag.get_untracked() {
             drag.set(Some((x0, y0, x, y)));
+            if spec.with_untracked(|s| s.kind.is_map()) {
+                hover_text.set(None);
+                pan_live((x, y));
+                return;
+            }
         }
         let text = match state.get_untracked() {
             ChartState::Ready(result) => spec.with_untracked(|s| {
@@ -221,16 +264,22 @@ pub fn ChartPanel(
     };
     let on_down = move |ev: web_sys::MouseEvent| {
         let (x, y) = offset(&ev);
-        if frame.get_untracked().data_at(x, y).is_some() {
+        let drawn = frame.get_untracked();
+        if drawn.data_at(x, y).is_some() {
+            drag_frame.set_value(Some(drawn));
             drag.set(Some((x, y, x, y)));
         }
     };
-    let on_up = move |_: web_sys::MouseEvent| {
+    // A drag ends when the button is let go or the pointer leaves the chart.
+    let finish_drag = move || {
         let Some((x0, y0, x1, y1)) = drag.get_untracked() else {
             return;
         };
         drag.set(None);
-        let drawn = frame.get_untracked();
+        let drawn = drag_frame
+            .get_value()
+            .unwrap_or_else(|| frame.get_untracked());
+        drag_frame.set_value(None);
         let kind = spec.with_untracked(|s| s.kind);
         let moved = (x1 - x0).abs() + (y1 - y0).abs() > 4.0;
         if kind.is_time_series() && (x1 - x0).abs() > 4.0 {
@@ -244,7 +293,15 @@ pub fn ChartPanel(
             && moved
             && let Some(view) = drawn.panned_view((x0, y0), (x1, y1))
         {
+            // The held bins stay drawn where the map was let go until the new ones come.
+            live_view.set_value(Some(view));
+            redraw();
             spec.update(|s| s.map_view = Some(view));
+            return;
+        }
+        if live_view.get_value().is_some() {
+            live_view.set_value(None);
+            redraw();
         }
     };
     let zoom_map = move |factor: f64, around: Option<(f64, f64)>| {
@@ -334,7 +391,8 @@ pub fn ChartPanel(
     });
 
     view! {
-        <section class="chart-panel" aria-label="Chart" data-charts-drawn=move || finished.get()>
+        <section class="chart-panel" aria-label="Chart" data-charts-drawn=move || finished.get()
+            data-draw-ms=move || format!("{:.2}", draw_ms.get())>
             <ChartEditor spec=spec columns=columns />
             <div class="chart-toolbar">
                 <span class="chart-status" aria-label="Chart status" aria-live="polite">{status}</span>
@@ -360,8 +418,8 @@ pub fn ChartPanel(
                     data-plot-bottom=move || frame.get().plot_px.3
                     on:mousemove=on_move
                     on:mousedown=on_down
-                    on:mouseup=on_up
-                    on:mouseleave=move |_| { hover_text.set(None); drag.set(None); }
+                    on:mouseup=move |_| finish_drag()
+                    on:mouseleave=move |_| { hover_text.set(None); finish_drag(); }
                     on:wheel=on_wheel
                 ></canvas>
                 <div class="chart-selection" style=selection_style></div>

@@ -133,16 +133,27 @@ pub fn QueryPanel() -> impl IntoView {
             Some(step) => format!("Running {step}…"),
             None => "Running…".to_string(),
         },
-        Outcome::Done(answer) => format!(
-            "{} rows in {}{}",
-            format::thousands(answer.row_count),
-            format::millis(answer.elapsed_ms),
-            if answer.cached {
-                " (kept from the last run)"
-            } else {
-                ""
-            }
-        ),
+        Outcome::Done(answer) => {
+            let shown = answer.table.row_count() as u64;
+            format!(
+                "{} rows in {}{}{}",
+                format::thousands(answer.row_count),
+                format::millis(answer.elapsed_ms),
+                if answer.cached {
+                    " (kept from the last run)"
+                } else {
+                    ""
+                },
+                if shown < answer.row_count {
+                    format!(
+                        " · the grid shows the first {}; charts and later steps use them all",
+                        format::thousands(shown)
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        }
         Outcome::Failed(error) if error.kind == ErrorKind::Cancelled => "Cancelled".to_string(),
         Outcome::Failed(_) => "Failed".to_string(),
     };

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use meridian_chart::ChartFrame;
+use meridian_chart::{ChartFrame, DrawOptions};
 use meridian_model::{ChartKind, ChartSpec, Theme, UserError, Widget};
 
 use crate::app::EngineHandle;
@@ -110,7 +110,7 @@ pub fn WidgetCard(
             let Some(canvas) = canvas.get_untracked() else {
                 return;
             };
-            match paint(&canvas, &spec, &result.data, None) {
+            match paint(&canvas, &spec, &result.data, DrawOptions::default()) {
                 Ok(drawn) => {
                     frame.set(drawn);
                     dashboard.drawn.update(|n| *n += 1);

@@ -1,6 +1,7 @@
 // Story: an analyst charts a result. A time chart of the transactions sample
-// zooms from days into hours; a density map of telemetry re-bins when zoomed
-// and plays back through time; the chart exports as a PNG.
+// zooms from days into hours; a density map of telemetry re-bins when zoomed,
+// pans live under the pointer and plays back through time; the chart exports
+// as a PNG.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -54,6 +55,25 @@ describe('charts: time, geo, playback, export', { timeout: 300_000 }, () => {
       after = await app.waitForChartStatus(/([\d,]+) cells of ([\d.]+)°/);
     }
     assert.ok(Number(after[2]) < Number(before[2]), `cells shrink: ${before[0]} → ${after[0]}`);
+  });
+
+  it('pans the map with the pointer, then re-bins the box where it is let go', async () => {
+    const plot = await app.plotBox();
+    const x = (plot.left + plot.right) / 2;
+    const y = (plot.top + plot.bottom) / 2;
+    const made = await app.chartsDrawn();
+    const still = await app.canvasPixels();
+    await app.page.mouse.move(x, y);
+    await app.page.mouse.down();
+    await app.page.mouse.move(x + 120, y + 40, { steps: 6 });
+    await app.nextFrames();
+    assert.notEqual(await app.canvasPixels(), still, 'the map follows the pointer during the drag');
+    assert.equal(await app.chartsDrawn(), made, 'no bins are asked for while dragging');
+    assert.match(await app.page.locator('[aria-label="Chart"]').getAttribute('data-draw-ms'), /^\d+\.\d\d$/);
+    await app.page.mouse.up();
+    await app.waitForChartsDrawn(made);
+    await app.waitForChartStatus(/([\d,]+) cells of ([\d.]+)°/);
+    assert.deepEqual(app.pageErrors, []);
   });
 
   it('plays the map back through time, three steps and more', async () => {

@@ -14,6 +14,18 @@ impl Rect {
     pub fn contains(&self, (x, y): (f64, f64)) -> bool {
         x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
     }
+
+    /// The part of `other` inside this rectangle, if any: a grid cell half out
+    /// of a panned map is drawn only up to the map's edge.
+    pub fn intersection(&self, other: Rect) -> Option<Rect> {
+        let cut = Rect {
+            x0: self.x0.max(other.x0),
+            y0: self.y0.max(other.y0),
+            x1: self.x1.min(other.x1),
+            y1: self.y1.min(other.y1),
+        };
+        (cut.x0 < cut.x1 && cut.y0 < cut.y1).then_some(cut)
+    }
 }
 
 /// Sutherland–Hodgman: the part of polygon `points` inside `rect`.
@@ -105,6 +117,34 @@ fn at_y(a: (f64, f64), b: (f64, f64), y: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_on_the_edge_is_cut_and_one_outside_is_dropped() {
+        let map = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 10.0,
+            y1: 5.0,
+        };
+        let half_out = Rect {
+            x0: 9.0,
+            y0: 4.0,
+            x1: 11.0,
+            y1: 6.0,
+        };
+        let cut = map.intersection(half_out).expect("overlaps");
+        assert_eq!((cut.x0, cut.y0, cut.x1, cut.y1), (9.0, 4.0, 10.0, 5.0));
+        let outside = Rect {
+            x0: 10.0,
+            y0: 0.0,
+            x1: 12.0,
+            y1: 5.0,
+        };
+        assert!(
+            map.intersection(outside).is_none(),
+            "touching is not overlapping"
+        );
+    }
 
     #[test]
     fn a_square_is_cut_to_the_box() {

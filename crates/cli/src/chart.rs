@@ -151,7 +151,10 @@ pub async fn run(engine: &Engine, args: &ChartArgs) -> Result<(), CliError> {
         }
     };
     let made = make_chart(engine, &spec, &args.sql).await?;
-    let options = DrawOptions { frame: args.frame };
+    let options = DrawOptions {
+        frame: args.frame,
+        ..DrawOptions::default()
+    };
     let (svg, _) =
         meridian_chart::render_svg(&spec, &made.data, (args.width, args.height), options)?;
     write_svg(&args.out, &svg)?;

@@ -232,8 +232,11 @@ fn every_chart_kind_matches_its_snapshot() {
         let made = runtime
             .block_on(make_chart(&engine, spec, sql))
             .unwrap_or_else(|e| panic!("{name}: {}", e.render()));
-        let (svg, _) =
-            render_svg(spec, &made.data, (800, 450), DrawOptions { frame: *frame }).unwrap();
+        let options = DrawOptions {
+            frame: *frame,
+            ..DrawOptions::default()
+        };
+        let (svg, _) = render_svg(spec, &made.data, (800, 450), options).unwrap();
         assert!(svg.starts_with("<svg"), "{name}");
         let path = snapshot_dir().join(format!("{name}.svg"));
         if update {

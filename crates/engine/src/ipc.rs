@@ -26,3 +26,61 @@ pub fn ipc_stream_from_batches(
     drop(writer);
     Ok(bytes)
 }
+
+/// The first `limit` rows of `batches`, sliced without copying. The page shows a
+/// step's result from these; the engine keeps every row for charts and later steps.
+pub fn first_rows(batches: &[RecordBatch], limit: usize) -> Vec<RecordBatch> {
+    let mut left = limit;
+    let mut taken = Vec::new();
+    for batch in batches {
+        if left == 0 {
+            break;
+        }
+        let rows = batch.num_rows().min(left);
+        taken.push(batch.slice(0, rows));
+        left -= rows;
+    }
+    taken
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{Int64Array, RecordBatch};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+
+    use super::first_rows;
+
+    fn batch(values: std::ops::Range<i64>) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![Field::new("n", DataType::Int64, false)]));
+        let column = Arc::new(Int64Array::from_iter_values(values));
+        RecordBatch::try_new(schema, vec![column]).expect("a valid batch")
+    }
+
+    fn values(batches: &[RecordBatch]) -> Vec<i64> {
+        batches
+            .iter()
+            .flat_map(|b| {
+                let column = b.column(0).as_any().downcast_ref::<Int64Array>();
+                column.expect("int64").values().to_vec()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_limit_cuts_inside_a_batch_and_keeps_the_order() {
+        let batches = [batch(0..3), batch(3..8), batch(8..10)];
+        let taken = first_rows(&batches, 5);
+        assert_eq!(values(&taken), vec![0, 1, 2, 3, 4]);
+        assert_eq!(taken.len(), 2);
+    }
+
+    #[test]
+    fn a_limit_beyond_the_rows_keeps_them_all() {
+        let batches = [batch(0..3), batch(3..5)];
+        assert_eq!(values(&first_rows(&batches, 100)), vec![0, 1, 2, 3, 4]);
+        assert!(first_rows(&batches, 0).is_empty());
+        assert!(first_rows(&[], 10).is_empty());
+    }
+}

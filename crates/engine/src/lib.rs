@@ -16,7 +16,7 @@ mod steps;
 pub use datafusion;
 pub use datafusion::arrow;
 pub use error::EngineError;
-pub use ipc::ipc_stream_from_batches;
+pub use ipc::{first_rows, ipc_stream_from_batches};
 pub use load::LoadRequest;
 pub use object_store;
 pub use session::Engine;

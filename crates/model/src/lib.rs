@@ -30,7 +30,9 @@ pub use dataset::{
 };
 pub use error::{ErrorKind, SqlPosition, SqlSpan, UserError};
 pub use format::DatasetFormat;
-pub use protocol::{CrossFilter, PROTOCOL_VERSION, Request, Response, Scope, StepCall};
+pub use protocol::{
+    CrossFilter, PROTOCOL_VERSION, ROWS_SENT_TO_PAGE, Request, Response, Scope, StepCall,
+};
 pub use result_table::{ResultTable, ResultTableError};
 
 /// The `version` field of a saved JSON document, read before the rest so a

@@ -11,6 +11,11 @@ use crate::{BoundValue, DatasetFormat, DatasetInfo, DatasetSource, StepKey, User
 
 pub const PROTOCOL_VERSION: u32 = 3;
 
+/// At most this many rows of a step's result travel to the page for the grid.
+/// The engine keeps them all: charts and later steps read the whole result
+/// there, so ten million rows never cross to the UI thread.
+pub const ROWS_SENT_TO_PAGE: usize = 100_000;
+
 /// Which tables a query or step reads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

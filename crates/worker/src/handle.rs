@@ -1,8 +1,10 @@
 //! What the worker does with each request.
 
 use futures::TryStreamExt;
-use meridian_engine::{Engine, LoadRequest, StepRun, ipc_stream_from_batches};
-use meridian_model::{DatasetSource, ErrorKind, Request, Response, Scope, UserError};
+use meridian_engine::{Engine, LoadRequest, StepRun, first_rows, ipc_stream_from_batches};
+use meridian_model::{
+    DatasetSource, ErrorKind, ROWS_SENT_TO_PAGE, Request, Response, Scope, UserError,
+};
 use wasm_bindgen::JsCast;
 
 use crate::browser::{Incoming, now_ms, post};
@@ -138,8 +140,12 @@ async fn step_answer(
 ) -> Result<(u64, bool, Vec<u8>), UserError> {
     let (result, cached) = engine.run_step(run).await.map_err(|e| e.to_user_error())?;
     let row_count = result.batches.iter().map(|b| b.num_rows() as u64).sum();
-    let rows: &[_] = if send_rows { &result.batches } else { &[] };
-    let bytes = ipc_stream_from_batches(&result.schema, rows).map_err(|e| e.to_user_error())?;
+    let rows = if send_rows {
+        first_rows(&result.batches, ROWS_SENT_TO_PAGE)
+    } else {
+        Vec::new()
+    };
+    let bytes = ipc_stream_from_batches(&result.schema, &rows).map_err(|e| e.to_user_error())?;
     Ok((row_count, cached, bytes))
 }
 

@@ -284,16 +284,31 @@ export class MeridianPage {
     return Number(await this.page.locator('[aria-label="Chart"]').getAttribute('data-charts-drawn'));
   }
 
+  /** Waits until more than `count` charts have been made (new data drawn). */
+  async waitForChartsDrawn(count, timeout = QUERY_TIMEOUT) {
+    let last = count;
+    await this.#until(
+      async () => (last = await this.chartsDrawn()) > count,
+      () => `a new chart after ${count} (drawn: ${last})`,
+      timeout,
+    );
+  }
+
+  /** The chart canvas's pixels as a data URL, to tell whether the drawing changed. */
+  canvasPixels() {
+    return this.page.locator('[aria-label="Chart drawing"]').evaluate((canvas) => canvas.toDataURL());
+  }
+
+  /** Resolves after the page has painted two more animation frames. */
+  nextFrames() {
+    return this.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  }
+
   /** Clicks `button` and waits for the chart it causes to be drawn. */
   async clickAndWaitForChart(button, timeout = QUERY_TIMEOUT) {
     const before = await this.chartsDrawn();
     await button.click();
-    let last = before;
-    await this.#until(
-      async () => (last = await this.chartsDrawn()) > before,
-      () => `a new chart after ${before} (drawn: ${last})`,
-      timeout,
-    );
+    await this.waitForChartsDrawn(before, timeout);
   }
 
   /** The plot area in page pixels, from the canvas's data attributes. */

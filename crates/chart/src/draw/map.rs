@@ -29,6 +29,16 @@ pub struct Density<'a> {
     pub bucket: Option<TimeBucket>,
 }
 
+/// The box shown, in the chart's coordinates (longitudes from the box's west edge on).
+fn view_rect(fitted: &GeoBox) -> Rect {
+    Rect {
+        x0: fitted.west,
+        y0: fitted.south,
+        x1: fitted.west + fitted.width_deg(),
+        y1: fitted.north,
+    }
+}
+
 /// Builds the map's axes, fitted so degrees are square, and draws the basemap.
 fn map_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
@@ -50,12 +60,7 @@ fn map_chart<'a, DB: DrawingBackend>(
     let x_label = |v: &f64| format::longitude(*v);
     let y_label = |v: &f64| format::latitude(*v);
     mesh(&mut chart, colors, &x_label, &y_label, (None, None), false)?;
-    let rect = Rect {
-        x0,
-        y0: fitted.south,
-        x1,
-        y1: fitted.north,
-    };
+    let rect = view_rect(&fitted);
     chart
         .draw_series(std::iter::once(Rectangle::new(
             [(x0, fitted.south), (x1, fitted.north)],
@@ -112,17 +117,23 @@ pub fn draw_points<DB: DrawingBackend>(
     let (mut chart, fitted) = map_chart(&area, colors, view)?;
     let largest = points.iter().filter_map(|p| p.value).fold(0.0, f64::max);
     let color = colors.series[5];
+    let shown = view_rect(&fitted);
     chart
-        .draw_series(points.iter().map(|p| {
+        .draw_series(points.iter().filter_map(|p| {
+            let at = (geo::lon_in_view(&fitted, p.x), p.y);
+            // Points of a wider box than the one shown (a map being panned) stay off the axes.
+            if !shown.contains(at) {
+                return None;
+            }
             let radius = match (p.value, largest > 0.0) {
                 (Some(v), true) => 2.0 + 6.0 * (v.max(0.0) / largest).sqrt(),
                 _ => 2.5,
             };
-            Circle::new(
-                (geo::lon_in_view(&fitted, p.x), p.y),
+            Some(Circle::new(
+                at,
                 radius.round() as u32,
                 color.mix(0.6).filled(),
-            )
+            ))
         }))
         .map_err(ChartError::draw)?;
     let mut frame = frame_of(&chart);
@@ -165,10 +176,18 @@ pub fn draw_density<DB: DrawingBackend>(
         *totals.entry((c.column, c.row)).or_default() += c.value;
     }
     let total_scale_max = totals.values().copied().fold(0.0, f64::max);
+    let shown_box = view_rect(&fitted);
     chart
-        .draw_series(totals.iter().map(|((column, row), value)| {
+        .draw_series(totals.iter().filter_map(|((column, row), value)| {
             let (lon, lat) = geo::cell_origin(cell, *column, *row);
             let lon = geo::lon_in_view(&fitted, lon + cell / 2.0) - cell / 2.0;
+            // Cells of the box the bins were computed for, cut to the box shown.
+            let part = shown_box.intersection(Rect {
+                x0: lon,
+                y0: lat,
+                x1: lon + cell,
+                y1: lat + cell,
+            })?;
             let t = if frame_index.is_some() {
                 scale(*value)
             } else if total_scale_max <= 1.0 {
@@ -176,10 +195,10 @@ pub fn draw_density<DB: DrawingBackend>(
             } else {
                 (1.0 + value).ln() / (1.0 + total_scale_max).ln()
             };
-            Rectangle::new(
-                [(lon, lat), (lon + cell, lat + cell)],
+            Some(Rectangle::new(
+                [(part.x0, part.y0), (part.x1, part.y1)],
                 colors.ramp_color(t).mix(0.85).filled(),
-            )
+            ))
         }))
         .map_err(ChartError::draw)?;
     let shown_max = if frame_index.is_some() {

@@ -21,6 +21,10 @@ use crate::theme::palette;
 pub struct DrawOptions {
     /// The playback frame a map shows; `None` shows all time at once.
     pub frame: Option<usize>,
+    /// Maps: draw over this box instead of the one the data was computed for.
+    /// While the map is dragged the app redraws the bins it holds at every frame
+    /// and asks the engine for the new box's bins only when the drag ends.
+    pub view: Option<GeoBox>,
 }
 
 /// Where the plot landed, so pointer positions can be turned back into data.
@@ -123,9 +127,13 @@ pub fn draw<DB: DrawingBackend>(
             period,
         } => kpi::draw(root, spec, &colors, *current, *previous, *period)?,
         ChartData::Table { columns, rows } => table::draw(root, spec, &colors, columns, rows)?,
-        ChartData::PointMap { view, points } => {
-            map::draw_points(root, spec, &colors, view, points)?
-        }
+        ChartData::PointMap { view, points } => map::draw_points(
+            root,
+            spec,
+            &colors,
+            options.view.as_ref().unwrap_or(view),
+            points,
+        )?,
         ChartData::DensityMap {
             view,
             cell_deg,
@@ -137,7 +145,7 @@ pub fn draw<DB: DrawingBackend>(
             spec,
             &colors,
             map::Density {
-                view,
+                view: options.view.as_ref().unwrap_or(view),
                 cell_deg: *cell_deg,
                 cells,
                 frames,

@@ -13,7 +13,7 @@
 //   BENCH_DATA     folder for the generated Parquet (kept between runs)
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeAll, launch, openApp } from '../tests/e2e/support/app.mjs';
@@ -39,18 +39,22 @@ function percentile(values, p) {
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 
-/** The generated telemetry table as Parquet, made once per row count. */
+/**
+ * The generated telemetry table as Parquet, made once per row count (in the
+ * folder the engine benchmark uses too), under the name the app will give it.
+ */
 function telemetryFile() {
-  const folder = join(process.env.BENCH_DATA ?? join(tmpdir(), 'meridian-bench'), `rows-${ROWS}`);
-  const file = join(folder, `${TABLE}.parquet`);
-  if (!existsSync(file)) {
+  const folder = join(process.env.BENCH_DATA ?? join(tmpdir(), 'meridian-bench'), `samples-${ROWS}`);
+  const generated = join(folder, 'telemetry.parquet');
+  if (!existsSync(generated)) {
     mkdirSync(folder, { recursive: true });
     console.error(`Generating ${ROWS.toLocaleString('en')} rows of each sample table in ${folder}…`);
     execFileSync(meridianBin(), ['samples', '--rows', String(ROWS), '--out', folder, '--formats', 'parquet'], {
       stdio: 'inherit',
     });
-    renameSync(join(folder, 'telemetry.parquet'), file);
   }
+  const file = join(folder, `${TABLE}.parquet`);
+  if (!existsSync(file)) symlinkSync('telemetry.parquet', file);
   return file;
 }
 
@@ -92,7 +96,9 @@ async function timeMakeChart(app) {
 }
 
 async function runStep(app, sql) {
-  await app.page.getByRole('tab', { name: 'Table', exact: true }).click();
+  // The Table | Chart switch appears with the first result; the chart is timed from Table.
+  const table = app.page.getByRole('tab', { name: 'Table', exact: true });
+  if (await table.count()) await table.click();
   await app.setSql(sql);
   const started = performance.now();
   const outcome = await app.runAndWait({ timeout: TIMEOUT });
@@ -168,7 +174,7 @@ async function main() {
     console.log(`| step \`SELECT ts, lat, lon\` | ${ms(mapStep.ms)} | | |`);
     console.log(`| make chart → pixels: density map (${mapStatus.split(' · ')[0]}) | ${ms(mapChart)} | ${ms(nativeMap)} | ${(mapChart / nativeMap).toFixed(2)} |`);
     console.log(`| pan: draw per frame (median / p95 / max of ${PAN_STEPS}) | ${ms(frameDraw.median)} / ${ms(frameDraw.p95)} / ${ms(frameDraw.max)} | | |`);
-    console.log(`| pan: pointer move → next painted frame (median / p95) | ${ms(frameWall.median)} / ${ms(frameWall.p95)} | | |`);
+    console.log(`| pan: one pointer step as the test process sees it (move, then two painted frames; median / p95) | ${ms(frameWall.median)} / ${ms(frameWall.p95)} | | |`);
     console.log(`| pan released → bins of the new box drawn | ${ms(panned.rebin)} | | |`);
     console.log('\nThe native column reads the Parquet file and writes an SVG; the browser column charts the step result the engine holds.');
   } finally {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test Meridian has: formatting; Clippy on both targets; native
 # unit and integration tests; the engine's tests in headless Chromium; the
-# end-to-end tests against the built app. Installs what it needs first.
+# end-to-end tests against the built app; the engine benchmark's check that
+# Meridian and DuckDB-Wasm give the same answers. Installs what it needs first.
 #
 # Clippy runs inside the builds the tests need (scripts/lint-while-compiling.sh
 # as cargo's workspace wrapper) rather than as `cargo clippy`, which would check
@@ -38,5 +39,10 @@ cargo build --quiet --workspace --bins
 MERIDIAN_DIST="$CARGO_TARGET_DIR/e2e-dist" \
 MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian" \
   node --test --test-concurrency=1 tests/e2e/all.test.mjs
+
+step "The engine benchmark's answers against DuckDB-Wasm (small scale factor, no timings)"
+MERIDIAN_DIST="$CARGO_TARGET_DIR/e2e-dist" \
+MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian" \
+  scripts/bench-engines.sh --check
 
 echo "All tests passed in $((SECONDS - started)) s (after setup)."

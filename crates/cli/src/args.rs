@@ -59,6 +59,9 @@ pub enum OutputFormat {
     Csv,
     /// One JSON object per row, in an array.
     Json,
+    /// An Arrow IPC stream, for other engines and tools. String and binary views
+    /// are written as plain strings and binaries, which every Arrow reader takes.
+    Arrow,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

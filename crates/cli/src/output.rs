@@ -1,9 +1,10 @@
-//! Printing a result as a table, CSV or JSON.
+//! Printing a result as a table, CSV, JSON or an Arrow IPC stream.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use arrow::array::RecordBatch;
-use arrow::datatypes::SchemaRef;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 use crate::args::OutputFormat;
 use crate::commands::CliError;
@@ -51,5 +52,41 @@ pub fn print(
             }
             writeln!(out).map_err(|e| failed(&e))
         }
+        OutputFormat::Arrow => {
+            let portable = portable_schema(schema);
+            let mut writer = arrow::ipc::writer::StreamWriter::try_new(&mut out, &portable)
+                .map_err(|e| failed(&e))?;
+            for batch in batches {
+                let columns = batch
+                    .columns()
+                    .iter()
+                    .zip(portable.fields())
+                    .map(|(column, field)| arrow::compute::cast(column, field.data_type()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| failed(&e))?;
+                let batch =
+                    RecordBatch::try_new(portable.clone(), columns).map_err(|e| failed(&e))?;
+                writer.write(&batch).map_err(|e| failed(&e))?;
+            }
+            writer.finish().map_err(|e| failed(&e))
+        }
     }
+}
+
+/// The schema with view types replaced by their plain forms: many Arrow readers
+/// (other engines' among them) do not know string or binary views yet.
+fn portable_schema(schema: &SchemaRef) -> SchemaRef {
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|field| {
+            let plain = match field.data_type() {
+                DataType::Utf8View => DataType::Utf8,
+                DataType::BinaryView => DataType::Binary,
+                other => other.clone(),
+            };
+            field.as_ref().clone().with_data_type(plain)
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }

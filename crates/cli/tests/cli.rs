@@ -69,6 +69,37 @@ fn samples_then_a_group_by_in_every_output_format() {
 }
 
 #[test]
+fn arrow_output_is_a_stream_other_readers_take() {
+    let dir = tempfile::tempdir().unwrap();
+    samples(dir.path());
+    let parquet = dir.path().join("transactions.parquet");
+    let out = meridian(&[
+        "sql",
+        parquet.to_str().unwrap(),
+        "-e",
+        "SELECT status, ts, amount FROM transactions ORDER BY ts LIMIT 1234",
+        "--format",
+        "arrow",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "machine formats keep stderr quiet");
+    let reader = arrow::ipc::reader::StreamReader::try_new(out.stdout.as_slice(), None).unwrap();
+    let schema = reader.schema();
+    let types: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| f.data_type().to_string())
+        .collect();
+    assert_eq!(
+        types[0], "Utf8",
+        "string views are written as plain strings"
+    );
+    assert!(types[1].starts_with("Timestamp"), "{types:?}");
+    let rows: usize = reader.map(|batch| batch.unwrap().num_rows()).sum();
+    assert_eq!(rows, 1234);
+}
+
+#[test]
 fn several_files_join_by_their_names() {
     let dir = tempfile::tempdir().unwrap();
     samples(dir.path());

@@ -1,0 +1,157 @@
+// The in-page half of the engine benchmark. Each page runs one engine, chosen
+// by the test process: Meridian's worker (from the built app, spoken to in its
+// own message protocol) or DuckDB-Wasm (from npm). Every time is taken here
+// with performance.now(), so no round trip to the test process is counted.
+
+import * as duckdb from '@duckdb/duckdb-wasm';
+import { tableFromIPC } from 'apache-arrow';
+
+/** Rows of an Arrow table as plain arrays of numbers, strings and nulls. */
+function plainRows(table) {
+  const columns = table.schema.fields.map((field, index) => ({ field, vector: table.getChildAt(index) }));
+  const rows = [];
+  for (let row = 0; row < table.numRows; row += 1) {
+    rows.push(columns.map(({ field, vector }) => plainValue(vector.get(row), field.type)));
+  }
+  return { columns: table.schema.fields.map((f) => `${f.name}: ${f.type}`), rows };
+}
+
+function plainValue(value, type) {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'bigint') return Number(value);
+  // Decimals arrive as their unscaled integer, which may pass 2^53: through its digits.
+  if (type?.scale !== undefined && typeof value === 'object') return Number(String(value)) / 10 ** type.scale;
+  if (typeof value === 'object' && typeof value.valueOf() === 'number') return value.valueOf();
+  return value;
+}
+
+class MeridianEngine {
+  constructor() {
+    this.nextId = 1;
+    this.waiting = new Map();
+  }
+
+  async start() {
+    const started = performance.now();
+    this.worker = new Worker('/meridian/meridian-worker_loader.js');
+    const ready = new Promise((resolve, reject) => {
+      this.onReady = resolve;
+      this.worker.onerror = (event) => reject(new Error(`the engine worker failed: ${event.message}`));
+    });
+    this.worker.onmessage = (event) => this.receive(event.data);
+    await ready;
+    const readyMs = performance.now() - started;
+    await this.query('SELECT 1 AS one');
+    return { readyMs, firstResultMs: performance.now() - started };
+  }
+
+  receive({ json, payload }) {
+    const message = JSON.parse(json);
+    if (message.type === 'ready') return this.onReady();
+    if (message.type === 'progress') return;
+    if (message.type === 'crashed') {
+      for (const { reject } of this.waiting.values()) reject(new Error(`the engine crashed: ${message.message}`));
+      this.waiting.clear();
+      return;
+    }
+    const waiter = this.waiting.get(message.request_id);
+    if (!waiter) return;
+    this.waiting.delete(message.request_id);
+    if (message.type === 'failed') waiter.reject(new Error(message.error.message));
+    else waiter.resolve({ message, payload });
+  }
+
+  ask(request, payload) {
+    const request_id = this.nextId++;
+    const json = JSON.stringify({ ...request, request_id });
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request_id, { resolve, reject });
+      this.worker.postMessage(payload === undefined ? { json } : { json, payload });
+    });
+  }
+
+  /** Reads each Parquet file into the page, then gives it to the engine as a `File`. */
+  async load(tables) {
+    for (const { name, url } of tables) {
+      const blob = await (await fetch(url)).blob();
+      const file = new File([blob], `${name}.parquet`);
+      await this.ask(
+        { type: 'register', name, format: 'parquet', source: { kind: 'file', file_name: file.name } },
+        file,
+      );
+    }
+  }
+
+  async query(sql) {
+    const { payload } = await this.ask({ type: 'query', sql, scope: 'whole' });
+    return tableFromIPC(new Uint8Array(payload));
+  }
+
+  async stop() {
+    this.worker.terminate();
+  }
+}
+
+class DuckdbEngine {
+  async start() {
+    const started = performance.now();
+    const bundle = await duckdb.selectBundle({
+      mvp: { mainModule: '/duckdb/duckdb-mvp.wasm', mainWorker: '/duckdb/duckdb-browser-mvp.worker.js' },
+      eh: { mainModule: '/duckdb/duckdb-eh.wasm', mainWorker: '/duckdb/duckdb-browser-eh.worker.js' },
+    });
+    const worker = new Worker(bundle.mainWorker);
+    this.db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+    await this.db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+    this.connection = await this.db.connect();
+    const readyMs = performance.now() - started;
+    // DuckDB's own advice for large inputs in memory: every query here orders its rows.
+    await this.connection.query('SET preserve_insertion_order = false');
+    await this.query('SELECT 1 AS one');
+    return { readyMs, firstResultMs: performance.now() - started, bundle: bundle.mainModule };
+  }
+
+  /** Reads each Arrow IPC stream into the page and inserts it as a table. */
+  async load(tables) {
+    for (const { name, url } of tables) {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      await this.connection.insertArrowFromIPCStream(bytes, { name, create: true });
+    }
+  }
+
+  query(sql) {
+    return this.connection.query(sql);
+  }
+
+  async stop() {
+    await this.connection.close();
+    await this.db.terminate();
+  }
+}
+
+let engine = null;
+
+window.harness = {
+  async start(which) {
+    engine = which === 'meridian' ? new MeridianEngine() : new DuckdbEngine();
+    return engine.start();
+  },
+  /** Ends the engine (its worker and memory) and starts a fresh one. */
+  async restart(which) {
+    await engine.stop();
+    return window.harness.start(which);
+  },
+  async load(tables) {
+    const started = performance.now();
+    await engine.load(tables);
+    return performance.now() - started;
+  },
+  /** Runs `sql`; returns its time and, when asked, its rows for the agreement check. */
+  async run(sql, withRows) {
+    const started = performance.now();
+    const table = await engine.query(sql);
+    const ms = performance.now() - started;
+    return { ms, rowCount: table.numRows, answer: withRows ? plainRows(table) : null };
+  },
+};
+window.harnessReady = true;

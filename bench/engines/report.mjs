@@ -1,0 +1,121 @@
+// BENCHMARKS.md from one run of the engine benchmark.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { appDist } from '../../tests/e2e/support/env.mjs';
+
+const HERE = new URL('.', import.meta.url).pathname;
+const mb = (bytes) => `${(bytes / 1_048_576).toFixed(2)} MB`;
+const ms = (value) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+
+function sizes(files) {
+  let raw = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+    brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return `${mb(raw)} | ${mb(gzip)} | ${mb(brotli)}`;
+}
+
+function bundleRows() {
+  const dist = appDist();
+  const app = readdirSync(dist);
+  const pick = (pattern) => app.filter((f) => pattern.test(f)).map((f) => join(dist, f));
+  const duck = join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
+  return [
+    `| Meridian engine worker (wasm + JS) | ${sizes(pick(/^meridian-worker.*\.(wasm|js)$/))} |`,
+    `| Meridian UI (wasm + JS) | ${sizes(pick(/^meridian-app.*\.(wasm|js)$/))} |`,
+    `| DuckDB-Wasm, the bundle this browser ran (duckdb-eh.wasm, its worker, the library) | ${sizes([
+      join(duck, 'duckdb-eh.wasm'),
+      join(duck, 'duckdb-browser-eh.worker.js'),
+      join(duck, 'duckdb-browser.mjs'),
+    ])} |`,
+  ];
+}
+
+const geometricMean = (values) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+
+export function writeReport({ sets, engines, chromium, runs }) {
+  const duckVersion = JSON.parse(readFileSync(join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'package.json'), 'utf8')).version;
+  const lock = readFileSync(join(HERE, '..', '..', 'Cargo.lock'), 'utf8');
+  const datafusion = /name = "datafusion"\nversion = "([^"]+)"/.exec(lock)?.[1] ?? '?';
+  const started = Object.fromEntries(engines.map((e) => [e.which, e.started]));
+  const lines = [
+    '# Benchmarks: Meridian against DuckDB-Wasm in the browser',
+    '',
+    'Both engines run in the same headless Chromium run, each in a browser of its own, on the same',
+    `machine; queries alternate between them. Each time is the median of ${runs} runs after a warm-up run,`,
+    'measured in the page (`performance.now()` around the call, result included: Meridian\'s answer',
+    'crosses from its worker as Arrow IPC, DuckDB-Wasm\'s as an Arrow table). Before any time counts, the',
+    'two answers are compared row by row and must agree (numbers to six significant digits).',
+    '',
+    'Meridian reads the Parquet files, handed to its worker as browser `File`s. DuckDB-Wasm is given the',
+    'same tables as Arrow IPC streams, which it reads built in: its npm build fetches its Parquet reader',
+    'from the internet at run time, which cannot work here. Its tables are therefore already decoded',
+    'into its own storage when the queries start, where Meridian decodes Parquet in every query.',
+    'Timestamps reach DuckDB without their time zone (the values are UTC), because its time-zone',
+    'functions are another extension it would fetch.',
+    '',
+    '## Machine and versions',
+    '',
+    `- CPU: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    `- Browser: Chromium ${chromium} (headless); Node ${process.version}`,
+    `- Meridian: DataFusion ${datafusion} in a wasm32 worker, one thread; DuckDB-Wasm ${duckVersion}`,
+    '',
+    '## Start-up',
+    '',
+    '| | engine ready | first result (`SELECT 1`) |',
+    '|---|---|---|',
+    `| Meridian | ${ms(started.meridian.readyMs)} ms | ${ms(started.meridian.firstResultMs)} ms |`,
+    `| DuckDB-Wasm | ${ms(started.duckdb.readyMs)} ms | ${ms(started.duckdb.firstResultMs)} ms |`,
+    '',
+    'Measured from creating the engine\'s worker in a loaded page, the wasm already in the HTTP cache',
+    'or not as the browser keeps it.',
+    '',
+  ];
+  for (const { set, sizes: fileSizes, loads, results, memory } of sets) {
+    const both = results.filter((r) => r.meridian !== null && r.duckdb !== null);
+    const ratios = both.map((r) => r.meridian / r.duckdb);
+    const cell = (r, which) => (r[which] === null ? `failed: ${r.failed[which]}` : ms(r[which]));
+    const ratio = (r) => (r.meridian !== null && r.duckdb !== null ? (r.meridian / r.duckdb).toFixed(2) : '–');
+    const total = Object.values(fileSizes).reduce((a, b) => a + b, 0);
+    lines.push(
+      `## TPC-H scale factor ${set.scale}; transactions ${set.transactions.toLocaleString('en')} rows, telemetry ${set.telemetry.toLocaleString('en')} rows`,
+      '',
+      `Parquet in: ${mb(total)}. Loading every table: Meridian ${ms(loads.meridian)} ms, DuckDB-Wasm ${ms(loads.duckdb)} ms.`,
+      `Peak resident memory of each engine's browser during this set: Meridian ${mb(memory.meridian.peak)}, DuckDB-Wasm ${mb(memory.duckdb.peak)}`,
+      `(${mb(memory.meridian.baseline)} and ${mb(memory.duckdb.baseline)} before their engines started).`,
+      '',
+      '| query | rows | Meridian ms | DuckDB-Wasm ms | Meridian / DuckDB |',
+      '|---|---|---|---|---|',
+      ...results.map((r) => `| ${r.name} | ${r.rows} | ${cell(r, 'meridian')} | ${cell(r, 'duckdb')} | ${ratio(r)} |`),
+      '',
+      `Geometric mean of Meridian / DuckDB-Wasm over the ${both.length} queries both answered: **${geometricMean(ratios).toFixed(2)}** (below 1 means Meridian is faster).`,
+      '',
+    );
+  }
+  lines.push(
+    '## Bundle sizes',
+    '',
+    '| what | raw | gzip -9 | brotli -q 11 |',
+    '|---|---|---|---|',
+    ...bundleRows(),
+    '',
+    '## Reproduce',
+    '',
+    '```',
+    'scripts/bench-engines.sh',
+    '```',
+    '',
+    'It installs what it needs (tpchgen-cli from PyPI in a virtual environment, DuckDB-Wasm from npm),',
+    'builds the shipped bundle, generates the data, runs both engines and rewrites this file.',
+    '',
+  );
+  return lines.join('\n');
+}

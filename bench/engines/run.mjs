@@ -1,0 +1,235 @@
+// Meridian's engine beside DuckDB-Wasm in headless Chromium, one run.
+//
+// Generates the data (TPC-H with tpchgen-cli, Meridian's own tables with the
+// `meridian` CLI), serves it and both engines from 127.0.0.1, opens one browser
+// per engine, and for each query of the suite: checks that the two answers
+// agree, then times it, alternating engines, a warm-up and RUNS runs each.
+// Meridian reads the Parquet files; DuckDB-Wasm gets the same tables as Arrow
+// IPC streams (its npm build fetches its Parquet reader from the internet at
+// run time, which cannot work offline).
+//
+//   node run.mjs            the full benchmark; writes BENCHMARKS.md
+//   node run.mjs --check    a small scale factor, answers only (the test command)
+//   node run.mjs --show     also print what each engine answered first
+//
+// Inputs (scripts/bench-engines.sh sets them): MERIDIAN_DIST (the built app),
+// MERIDIAN_BIN (the CLI), TPCHGEN (tpchgen-cli), BENCH_DATA (a folder kept
+// between runs for the generated files).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeAll, launch } from '../../tests/e2e/support/app.mjs';
+import { appDist, meridianBin } from '../../tests/e2e/support/env.mjs';
+import { startServer } from '../../tests/e2e/support/server.mjs';
+import { compareAnswers } from './agree.mjs';
+import { browserMemory } from './memory.mjs';
+import { QUERIES, TABLES } from './queries.mjs';
+import { writeReport } from './report.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CHECK = process.argv.includes('--check');
+/** `--show` prints each engine's column types and first row, to see what was compared. */
+const SHOW = process.argv.includes('--show');
+const RUNS = CHECK ? 1 : Number(process.env.BENCH_RUNS ?? 5);
+/** The data sets: TPC-H at a scale factor, Meridian's tables at row counts. */
+const SETS = CHECK
+  ? [{ scale: 0.01, transactions: 20_000, telemetry: 40_000 }]
+  : [
+      { scale: 0.1, transactions: 5_000_000, telemetry: 10_000_000 },
+      { scale: 1, transactions: 5_000_000, telemetry: 10_000_000 },
+    ];
+
+const dataRoot = resolve(process.env.BENCH_DATA ?? join(tmpdir(), 'meridian-bench'));
+
+function run(command, args, options = {}) {
+  execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+}
+
+/** TPC-H tables at `scale`, as Parquet, made once. */
+function tpch(scale) {
+  const folder = join(dataRoot, `tpch-sf${scale}`);
+  if (!TABLES.tpch.every((t) => existsSync(join(folder, `${t}.parquet`)))) {
+    console.error(`Generating TPC-H at scale factor ${scale}…`);
+    run(process.env.TPCHGEN ?? 'tpchgen-cli', ['parquet', '-s', String(scale), '-T', TABLES.tpch.join(','), '-o', folder, '--overwrite']);
+  }
+  return Object.fromEntries(TABLES.tpch.map((t) => [t, join(folder, `${t}.parquet`)]));
+}
+
+/** Meridian's generated table `name` with `rows` rows, as Parquet, made once. */
+function sample(name, rows) {
+  const folder = join(dataRoot, `samples-${rows}`);
+  const file = join(folder, `${name}.parquet`);
+  if (!existsSync(file)) {
+    console.error(`Generating ${rows.toLocaleString('en')} rows of the sample tables…`);
+    run(meridianBin(), ['samples', '--rows', String(rows), '--out', folder, '--formats', 'parquet']);
+  }
+  return file;
+}
+
+/**
+ * The Arrow IPC stream DuckDB-Wasm is given for a Parquet file, written by the
+ * CLI from the same file. Time zones are dropped from timestamps (the values
+ * stay UTC): DuckDB's time-zone functions live in an extension it would fetch.
+ */
+function arrowStream(parquet, table) {
+  const file = parquet.replace(/\.parquet$/, '.arrows');
+  if (!existsSync(file) || statSync(file).mtimeMs < statSync(parquet).mtimeMs) {
+    const select = TABLES.meridian.includes(table)
+      ? `SELECT * REPLACE (arrow_cast(ts, 'Timestamp(Millisecond, None)') AS ts) FROM ${table}`
+      : `SELECT * FROM ${table}`;
+    const out = openSync(`${file}.part`, 'w');
+    try {
+      execFileSync(meridianBin(), ['sql', parquet, '-e', select, '--format', 'arrow'], { stdio: ['ignore', out, 'inherit'] });
+    } finally {
+      closeSync(out);
+    }
+    execFileSync('mv', [`${file}.part`, file]);
+  }
+  return file;
+}
+
+/** One folder the server roots: the page, the built app, DuckDB-Wasm's files, the data. */
+function siteFolder() {
+  const site = mkdtempSync(join(tmpdir(), 'meridian-bench-site-'));
+  symlinkSync(join(HERE, 'page'), join(site, 'page'));
+  symlinkSync(resolve(appDist()), join(site, 'meridian'));
+  symlinkSync(join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist'), join(site, 'duckdb'));
+  symlinkSync(dataRoot, join(site, 'data'));
+  return site;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function openEngine(which, server) {
+  const before = new Set(browserMemory.browsers());
+  const browser = await launch();
+  const pid = browserMemory.browsers().find((p) => !before.has(p));
+  const page = await (await browser.newContext()).newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.url}/page/index.html`);
+  await page.waitForFunction(() => window.harnessReady === true);
+  const baseline = browserMemory.rss(pid);
+  const started = await page.evaluate((w) => window.harness.start(w), which);
+  return { which, browser, page, pid, errors, baseline, started, peak: baseline };
+}
+
+function sampleMemory(engines) {
+  for (const engine of engines) engine.peak = Math.max(engine.peak, browserMemory.rss(engine.pid));
+}
+
+async function benchSet(set, server, engines) {
+  const files = { ...tpch(set.scale), transactions: sample('transactions', set.transactions), telemetry: sample('telemetry', set.telemetry) };
+  const url = (file) => `${server.url}/data/${file.slice(dataRoot.length + 1)}`;
+  const tables = (which) =>
+    Object.entries(files).map(([name, parquet]) => ({ name, url: url(which === 'meridian' ? parquet : arrowStream(parquet, name)) }));
+  const sizes = Object.fromEntries(Object.entries(files).map(([name, f]) => [name, statSync(f).size]));
+  for (const engine of engines) engine.peak = browserMemory.rss(engine.pid);
+  const loads = {};
+  for (const engine of engines) {
+    const list = tables(engine.which);
+    const timer = setInterval(() => sampleMemory(engines), 100);
+    try {
+      loads[engine.which] = await engine.page.evaluate((t) => window.harness.load(t), list);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+  const results = [];
+  for (const query of QUERIES) {
+    const answers = {};
+    const failed = {};
+    const times = { meridian: [], duckdb: [] };
+    const timer = setInterval(() => sampleMemory(engines), 100);
+    try {
+      // The warm-up run also gives the answers, which must agree before any time counts.
+      for (const engine of engines) {
+        try {
+          answers[engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[engine.which]]);
+        } catch (error) {
+          // An engine that cannot answer (out of memory, say) is reported, not timed.
+          failed[engine.which] = String(error.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
+          if (CHECK) throw new Error(`${query.name}: ${engine.which} failed: ${failed[engine.which]}`);
+        }
+      }
+      if (SHOW) {
+        for (const which of Object.keys(answers)) {
+          const { columns, rows } = answers[which].answer;
+          console.error(`    ${which}: ${columns.join(', ')} | first row ${JSON.stringify(rows[0])}`);
+        }
+      }
+      if (answers.meridian && answers.duckdb) {
+        const disagreement = compareAnswers(answers.meridian.answer, answers.duckdb.answer);
+        if (disagreement) throw new Error(`${query.name}: the engines disagree: ${disagreement}`);
+      }
+      const timed = engines.filter((e) => answers[e.which]);
+      for (let round = 0; round < RUNS; round += 1) {
+        const order = round % 2 ? [...timed].reverse() : timed;
+        for (const engine of order) {
+          const { ms } = await engine.page.evaluate(([sql]) => window.harness.run(sql, false), [query[engine.which]]);
+          times[engine.which].push(ms);
+        }
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    const result = {
+      name: query.name,
+      rows: (answers.meridian ?? answers.duckdb)?.rowCount ?? 0,
+      meridian: times.meridian.length ? median(times.meridian) : null,
+      duckdb: times.duckdb.length ? median(times.duckdb) : null,
+      failed,
+    };
+    results.push(result);
+    const said = (which, label) => (result[which] === null ? `${label} failed (${failed[which]})` : `${label} ${result[which].toFixed(1)} ms`);
+    const verdict = answers.meridian && answers.duckdb ? 'agree' : 'not compared';
+    console.error(`  ${query.name}: ${verdict} (${result.rows} rows)${CHECK ? '' : `; ${said('meridian', 'Meridian')}, ${said('duckdb', 'DuckDB-Wasm')}`}`);
+  }
+  const memory = Object.fromEntries(engines.map((e) => [e.which, { peak: e.peak, baseline: e.baseline }]));
+  return { set, sizes, loads, results, memory };
+}
+
+async function main() {
+  mkdirSync(dataRoot, { recursive: true });
+  const site = siteFolder();
+  const server = await startServer({ root: site });
+  const engines = [];
+  try {
+    for (const which of ['meridian', 'duckdb']) engines.push(await openEngine(which, server));
+    const sets = [];
+    for (const set of SETS) {
+      console.error(`Scale factor ${set.scale}; transactions ${set.transactions.toLocaleString('en')}, telemetry ${set.telemetry.toLocaleString('en')} rows`);
+      sets.push(await benchSet(set, server, engines));
+      // A new data set starts from fresh engines, so the first set's tables do not weigh on the second.
+      if (set !== SETS.at(-1)) {
+        for (const engine of engines) await engine.page.evaluate((w) => window.harness.restart(w), engine.which);
+      }
+    }
+    for (const engine of engines) {
+      if (engine.errors.length) throw new Error(`${engine.which} page errors: ${engine.errors.join('; ')}`);
+    }
+    if (CHECK) {
+      console.log(`The engines agree on all ${QUERIES.length} queries at scale factor ${SETS[0].scale}.`);
+      return;
+    }
+    const chromium = (await engines[0].browser.version());
+    const report = writeReport({ sets, engines, chromium, runs: RUNS });
+    writeFileSync(join(HERE, '..', '..', 'BENCHMARKS.md'), report);
+    console.log(report);
+  } finally {
+    await closeAll(...engines.map((e) => e.browser), server);
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error.stack ?? String(error));
+  process.exit(1);
+});

@@ -242,6 +242,16 @@ fn draw_legend<DB: DrawingBackend>(
     let left = (MARGIN_PX + Y_LABELS_PX) as i32;
     let steps = 40;
     let step_px = 4;
+    // A box with no rows in it (panned or zoomed off the data) says so instead of a scale.
+    if largest <= 0.0 {
+        return area
+            .draw(&Text::new(
+                "No data in the visible box".to_string(),
+                (left, 16),
+                text_style(&colors.muted, 12).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(ChartError::draw);
+    }
     for i in 0..steps {
         let x = left + i * step_px;
         area.draw(&Rectangle::new(

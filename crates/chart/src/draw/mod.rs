@@ -187,4 +187,20 @@ mod tests {
             .expect("a view");
         assert_eq!(moved, GeoBox::WORLD, "the whole world does not move");
     }
+
+    #[test]
+    fn an_empty_box_says_so_instead_of_a_scale() {
+        let spec = ChartSpec::new(meridian_model::ChartKind::DensityMap);
+        let empty = ChartData::DensityMap {
+            view: GeoBox::WORLD,
+            cell_deg: 2.0,
+            cells: Vec::new(),
+            frames: Vec::new(),
+            bucket: None,
+        };
+        let (svg, _) =
+            crate::render_svg(&spec, &empty, (800, 450), DrawOptions::default()).expect("drawn");
+        assert!(svg.contains("No data in the visible box"), "{svg}");
+        assert!(!svg.contains("log scale"));
+    }
 }

@@ -19,23 +19,13 @@ import { join } from 'node:path';
 import { closeAll, launch, openApp } from '../tests/e2e/support/app.mjs';
 import { appDist, meridianBin } from '../tests/e2e/support/env.mjs';
 import { startServer } from '../tests/e2e/support/server.mjs';
+import { median, percentile } from './stats.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const TABLE = 'telemetry_big';
 const PAN_STEPS = 40;
 const PAN_STEP_PX = 6;
 const TIMEOUT = 600_000;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 

@@ -7,14 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 source scripts/env.sh
-if [[ -z ${MERIDIAN_DIST:-} ]]; then
-  export MERIDIAN_DIST="$CARGO_TARGET_DIR/bundle-dist"
-  trunk build --release --cargo-profile bundle --dist "$MERIDIAN_DIST" >&2
-fi
-if [[ -z ${MERIDIAN_BIN:-} ]]; then
-  # The test build's CLI (dev profile, dependencies optimised): no second DataFusion build.
-  cargo build --quiet --workspace --bins >&2
-  export MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian"
-fi
+use_bundle
+use_cli
 export BENCH_DATA="${BENCH_DATA:-$CARGO_TARGET_DIR/bench-data}"
 node bench/charts.mjs

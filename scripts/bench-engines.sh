@@ -35,16 +35,9 @@ if [[ ${1:-} == --check ]]; then
   export MERIDIAN_DIST="${MERIDIAN_DIST:-$CARGO_TARGET_DIR/e2e-dist}"
 else
   scripts/setup.sh >/dev/null
-  if [[ -z ${MERIDIAN_DIST:-} ]]; then
-    export MERIDIAN_DIST="$CARGO_TARGET_DIR/bundle-dist"
-    step "The shipped bundle"
-    trunk build --release --cargo-profile bundle --dist "$MERIDIAN_DIST" >&2
-  fi
+  use_bundle
 fi
-if [[ -z ${MERIDIAN_BIN:-} ]]; then
-  cargo build --quiet --workspace --bins
-  export MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian"
-fi
+use_cli
 export BENCH_DATA="${BENCH_DATA:-$CARGO_TARGET_DIR/bench-data}"
 step "Engines side by side${1:+ ($1)}"
 node bench/engines/run.mjs "$@"

@@ -8,3 +8,22 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export MERIDIAN_SAMPLE_ROWS="${MERIDIAN_SAMPLE_ROWS:-200000}"
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# The shipped bundle for the benchmarks: MERIDIAN_DIST when it names one, else
+# built (fat LTO, wasm-opt -Oz) into the build directory.
+use_bundle() {
+  if [[ -z ${MERIDIAN_DIST:-} ]]; then
+    export MERIDIAN_DIST="$CARGO_TARGET_DIR/bundle-dist"
+    step "The shipped bundle"
+    trunk build --release --cargo-profile bundle --dist "$MERIDIAN_DIST" >&2
+  fi
+}
+
+# The `meridian` CLI: MERIDIAN_BIN when it names one, else the test build's
+# (dev profile, dependencies optimised), so DataFusion is not built again.
+use_cli() {
+  if [[ -z ${MERIDIAN_BIN:-} ]]; then
+    cargo build --quiet --workspace --bins >&2
+    export MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian"
+  fi
+}

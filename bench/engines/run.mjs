@@ -27,6 +27,7 @@ import { startServer } from '../../tests/e2e/support/server.mjs';
 import { compareAnswers } from './agree.mjs';
 import { browserMemory } from './memory.mjs';
 import { QUERIES, TABLES } from './queries.mjs';
+import { median } from '../stats.mjs';
 import { writeReport } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -100,12 +101,6 @@ function siteFolder() {
   symlinkSync(dataRoot, join(site, 'data'));
   return site;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function openEngine(which, server) {
   const before = new Set(browserMemory.browsers());

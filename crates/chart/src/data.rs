@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch};
-use arrow_cast::cast;
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
-use arrow_schema::{DataType, TimeUnit};
+use arrow_schema::DataType;
 use meridian_model::{ChartKind, ChartSpec, GeoBox, TimeBucket, TimeRange};
 
 use crate::bucket::bucket_starts;
 use crate::error::ChartError;
 use crate::plan::{DataPlan, TABLE_ROWS};
+use crate::values::{self, instants_ms};
 
 /// One named series of a time chart, a value (or a gap) per bucket.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,28 +92,12 @@ pub fn column_values(array: &ArrayRef, name: &str) -> Result<Vec<Option<f64>>, C
         found: array.data_type().to_string(),
         expected,
     };
-    let as_millis = |array: &ArrayRef| -> Result<Vec<Option<f64>>, ChartError> {
-        let millis = cast(array, &DataType::Timestamp(TimeUnit::Millisecond, None))
-            .and_then(|a| cast(&a, &DataType::Int64))
-            .map_err(|_| wrong("times"))?;
-        let ints = millis
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .ok_or_else(|| wrong("times"))?;
-        Ok(ints.iter().map(|v| v.map(|v| v as f64)).collect())
-    };
     match array.data_type() {
-        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => as_millis(array),
-        data_type if data_type.is_numeric() || *data_type == DataType::Boolean => {
-            let floats = cast(array, &DataType::Float64).map_err(|_| wrong("numbers"))?;
-            let floats = floats
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .ok_or_else(|| wrong("numbers"))?;
-            Ok(floats.iter().collect())
+        DataType::Timestamp(_, _) | DataType::Date32 | DataType::Date64 => {
+            instants_ms(array.as_ref()).ok_or_else(|| wrong("times"))
         }
         DataType::Null => Ok(vec![None; array.len()]),
-        _ => Err(wrong("numbers or times")),
+        _ => values::numbers(array.as_ref()).ok_or_else(|| wrong("numbers or times")),
     }
 }
 

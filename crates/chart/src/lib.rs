@@ -25,6 +25,7 @@ pub mod suggest;
 mod summary;
 pub mod svg;
 mod theme;
+mod values;
 
 pub use data::ChartData;
 pub use draw::{ChartFrame, DrawOptions, draw};

@@ -72,6 +72,7 @@ impl Engine {
             self.context.copied_config(),
             self.context.runtime_env(),
         );
+        crate::session::install_functions(&context);
         let mut tables = Vec::new();
         for name in self.datasets.keys() {
             let provider = self

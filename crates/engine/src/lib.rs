@@ -8,10 +8,12 @@
 mod cross_filter;
 mod error;
 mod export;
+mod hold;
 mod ipc;
 mod load;
 mod session;
 mod steps;
+mod utc_date_trunc;
 
 pub use datafusion;
 pub use datafusion::arrow;

@@ -58,7 +58,12 @@ impl Engine {
             .await
         {
             Ok(mut dataset) => {
-                self.memory_paths.insert(request.name.clone(), path);
+                if self.is_held_in_memory(&request.name) {
+                    // Decoded and held: the file's bytes are no longer read.
+                    let _ = self.memory.delete(&path).await;
+                } else {
+                    self.memory_paths.insert(request.name.clone(), path);
+                }
                 dataset.content_sha256 = Some(content_sha256.clone());
                 if let Some(held) = self.datasets.get_mut(&request.name) {
                     held.content_sha256 = Some(content_sha256);
@@ -91,6 +96,14 @@ impl Engine {
             .await
     }
 
+    /// Records the hash of a table's content, for a file the engine reads by
+    /// ranges and so never hashes itself.
+    pub fn set_content_sha256(&mut self, name: &str, sha256: String) -> Option<DatasetInfo> {
+        let dataset = self.datasets.get_mut(name)?;
+        dataset.content_sha256 = Some(sha256);
+        Some(dataset.clone())
+    }
+
     fn check_new_name(&self, name: &str) -> Result<(), EngineError> {
         validate_table_name(name).map_err(EngineError::InvalidName)?;
         if self.datasets.contains_key(name) || self.steps.contains_key(name) {
@@ -107,6 +120,8 @@ impl Engine {
     ) -> Result<DatasetInfo, EngineError> {
         let described = async {
             self.register_listing(request, table_url).await?;
+            // Before describing: counting the rows of a held table costs nothing.
+            self.hold_decoded(request, table_url, size_bytes).await?;
             self.describe(request, size_bytes).await
         }
         .await;
@@ -118,6 +133,7 @@ impl Engine {
             }
             Err(source) => {
                 let _ = self.context.deregister_table(&request.name);
+                self.budget.forget(&request.name);
                 Err(EngineError::Load {
                     file: request.file_name.clone(),
                     format: request.format,

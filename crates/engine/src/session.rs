@@ -31,6 +31,8 @@ pub struct Engine {
     pub(crate) cross_filter: Option<meridian_model::CrossFilter>,
     /// The session the cross-filter applies in, built when first needed.
     pub(crate) filtered: Option<crate::cross_filter::FilteredSession>,
+    /// Tables held decoded in memory, and how much more may be.
+    pub(crate) budget: crate::hold::MemoryBudget,
 }
 
 impl Default for Engine {
@@ -52,6 +54,7 @@ impl Engine {
         options.execution.parquet.pushdown_filters = true;
         options.execution.parquet.reorder_filters = true;
         let context = SessionContext::new_with_config(config);
+        install_functions(&context);
         let memory = Arc::new(InMemory::new());
         // Always a valid URL literal; registering cannot fail.
         if let Ok(url) = Url::parse(MEMORY_STORE_URL) {
@@ -66,6 +69,7 @@ impl Engine {
             steps: BTreeMap::new(),
             cross_filter: None,
             filtered: None,
+            budget: crate::hold::MemoryBudget::default(),
         }
     }
 
@@ -140,6 +144,7 @@ impl Engine {
         if let Some(path) = self.memory_paths.remove(from) {
             self.memory_paths.insert(to.to_string(), path);
         }
+        self.budget.rename(from, to);
         dataset.name = to.to_string();
         self.datasets.insert(to.to_string(), dataset.clone());
         self.tables_changed();
@@ -155,6 +160,7 @@ impl Engine {
             .deregister_table(name)
             .map_err(EngineError::internal)?;
         self.tables_changed();
+        self.budget.forget(name);
         if let Some(path) = self.memory_paths.remove(name) {
             use object_store::ObjectStoreExt;
             // The object may already be gone; nothing a person can act on.
@@ -162,6 +168,11 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Meridian's versions of built-in functions, in place of DataFusion's.
+pub(crate) fn install_functions(context: &SessionContext) {
+    context.register_udf(crate::utc_date_trunc::UtcDateTrunc::udf());
 }
 
 /// One partition in the browser (a single thread); all cores natively.

@@ -15,6 +15,11 @@ async fn every_codec_and_csv_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn tables_held_in_memory_in_the_browser() {
+    common::tables_held_in_memory_answer_as_files_do().await;
+}
+
+#[wasm_bindgen_test]
 async fn a_bad_file_in_the_browser() {
     common::a_bad_file_names_itself_and_spares_the_others().await;
 }

@@ -16,6 +16,11 @@ async fn every_codec_and_csv() {
 }
 
 #[tokio::test]
+async fn held_in_memory() {
+    tables_held_in_memory_answer_as_files_do().await;
+}
+
+#[tokio::test]
 async fn bad_file() {
     a_bad_file_names_itself_and_spares_the_others().await;
 }

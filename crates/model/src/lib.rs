@@ -16,9 +16,9 @@ pub mod result_table;
 pub mod share;
 
 pub use analysis::{
-    ANALYSIS_VERSION, Analysis, AnalysisError, BoundValue, GridPlace, Lineage, ParamValue,
-    Parameter, Source, Step, StepInputs, StepKey, Widget, content_sha256, ms_of_utc_date,
-    steps_to_run, utc_date_of_ms,
+    ANALYSIS_VERSION, Analysis, AnalysisError, BoundValue, ContentHasher, GridPlace, Lineage,
+    ParamValue, Parameter, Source, Step, StepInputs, StepKey, Widget, content_sha256,
+    ms_of_utc_date, steps_to_run, utc_date_of_ms,
 };
 pub use chart_spec::{
     Aggregation, BarMode, CHART_SPEC_VERSION, ChartKind, ChartSpec, ChartSpecError, GeoBox,

@@ -14,6 +14,12 @@ pub struct Incoming {
     pub payload: JsValue,
 }
 
+/// How much of the worker's memory decoded tables may take. A wasm32 worker
+/// has 4 GiB at most; queries need the rest (sorting ten million rows for a
+/// window function takes about a gigabyte). Tables beyond this stay in their
+/// files and are decoded by each query.
+const HELD_TABLES_BYTES: u64 = 1536 * 1024 * 1024;
+
 pub fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
@@ -70,6 +76,7 @@ pub fn start() {
     // One request at a time: the engine is not shared between concurrent tasks.
     wasm_bindgen_futures::spawn_local(async move {
         let mut engine = Engine::new();
+        engine.hold_tables_in_memory(HELD_TABLES_BYTES);
         while let Some(incoming) = receiver.next().await {
             crate::handle::handle(&mut engine, incoming).await;
         }

@@ -8,6 +8,7 @@ use meridian_model::{
 use wasm_bindgen::JsCast;
 
 use crate::browser::{Incoming, now_ms, post};
+use crate::file_store::file_store;
 use crate::read::{self, Remote};
 
 pub async fn handle(engine: &mut Engine, incoming: Incoming) {
@@ -26,6 +27,7 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
             }),
         Request::Rename { from, to, .. } => engine
             .rename(&from, &to)
+            .inspect(|_| file_store().rename(&from, &to))
             .map(|dataset| Response::Renamed {
                 request_id,
                 dataset,
@@ -34,6 +36,7 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
         Request::Remove { name, .. } => engine
             .remove(&name)
             .await
+            .inspect(|()| file_store().forget(&name))
             .map(|()| Response::Removed { request_id, name })
             .map_err(|e| e.to_user_error()),
         Request::Query { sql, scope, .. } => {
@@ -175,6 +178,15 @@ async fn register(
                     format!("The file '{file_name}' did not reach the engine (this is a bug in Meridian)."),
                 )
             })?;
+            if format == meridian_model::DatasetFormat::Parquet {
+                let request = LoadRequest {
+                    name,
+                    format,
+                    source: source.clone(),
+                    file_name: file_name.clone(),
+                };
+                return register_file_by_ranges(engine, request, file, &progress).await;
+            }
             let bytes = read::read_file(&file, &progress).await.map_err(|reason| {
                 UserError::new(
                     ErrorKind::Load,
@@ -206,6 +218,39 @@ async fn register(
         }
     };
     registered.map_err(|e| e.to_user_error())
+}
+
+/// A Parquet file a person chose stays on disk: it is hashed piece by piece
+/// (so a reload can find it again) and read by ranges as queries need it.
+async fn register_file_by_ranges(
+    engine: &mut Engine,
+    request: LoadRequest,
+    file: web_sys::File,
+    progress: &dyn Fn(u64, Option<u64>),
+) -> Result<meridian_model::DatasetInfo, UserError> {
+    let cannot_read = |reason: String| {
+        UserError::new(
+            ErrorKind::Load,
+            format!("Could not read '{}': {reason}", request.file_name),
+        )
+    };
+    let sha256 = read::hash_file(&file, progress)
+        .await
+        .map_err(cannot_read)?;
+    let size = file.size() as u64;
+    let store = file_store();
+    let url = store.add(&request.name, file).map_err(cannot_read)?;
+    let name = request.name.clone();
+    match engine
+        .register_object(request, store.clone(), &url, size)
+        .await
+    {
+        Ok(dataset) => Ok(engine.set_content_sha256(&name, sha256).unwrap_or(dataset)),
+        Err(error) => {
+            store.forget(&name);
+            Err(error.to_user_error())
+        }
+    }
 }
 
 fn url_file_name(url: &str) -> String {

@@ -1,27 +1,17 @@
 //! An object store that reads one remote file by HTTP range requests, so
 //! DataFusion fetches a Parquet footer and only the row groups and columns a
 //! query needs instead of the whole file.
-//!
-//! `fetch` futures are not `Send`, but `ObjectStore` futures must be: each
-//! request runs on the worker's event loop with `spawn_local` and its answer
-//! comes back through a (Send) oneshot channel.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use bytes::Bytes;
-use futures::StreamExt;
-use futures::stream::BoxStream;
 use meridian_engine::object_store::path::Path;
-use meridian_engine::object_store::{
-    Attributes, CopyOptions, Error, GetOptions, GetRange, GetResult, GetResultPayload, ListResult,
-    MultipartUpload, ObjectMeta, ObjectStore, PutMultipartOptions, PutOptions, PutPayload,
-    PutResult, Result,
-};
+use meridian_engine::object_store::{Error, Result};
 use url::Url;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,8 +19,7 @@ use web_sys::RequestInit;
 
 use crate::browser::scope;
 use crate::read::describe;
-
-const STORE: &str = "HTTP";
+use crate::read_only_store::{RangeSource, ReadOnlyStore};
 
 /// A remote file the store knows: its size, and the query string to send with
 /// every request (signed URLs need it).
@@ -40,10 +29,10 @@ struct RemoteFile {
     query: Option<String>,
 }
 
-/// The remote files of one origin, read by ranges. DataFusion keeps one object
-/// store per origin, so every file of that origin must live in the same store.
+/// The remote files of one origin. DataFusion keeps one object store per
+/// origin, so every file of that origin must live in the same store.
 #[derive(Debug)]
-pub struct HttpRangeStore {
+pub struct OriginFiles {
     /// `scheme://host:port`, with no trailing slash.
     origin: String,
     files: Mutex<HashMap<String, RemoteFile>>,
@@ -53,19 +42,22 @@ thread_local! {
     static STORES: RefCell<HashMap<String, Arc<HttpRangeStore>>> = RefCell::new(HashMap::new());
 }
 
-impl HttpRangeStore {
+/// The object store of one origin's files, read by ranges.
+pub type HttpRangeStore = ReadOnlyStore<OriginFiles>;
+
+impl OriginFiles {
     /// The store for `url`'s origin, now knowing that `url` has `size` bytes.
-    pub fn for_file(url: &Url, size: u64) -> Arc<Self> {
+    pub fn for_file(url: &Url, size: u64) -> Arc<HttpRangeStore> {
         let origin = url.origin().ascii_serialization();
         let store = STORES.with(|stores| {
             stores
                 .borrow_mut()
                 .entry(origin.clone())
                 .or_insert_with(|| {
-                    Arc::new(Self {
+                    Arc::new(ReadOnlyStore(Self {
                         origin,
                         files: Mutex::new(HashMap::new()),
-                    })
+                    }))
                 })
                 .clone()
         });
@@ -99,99 +91,27 @@ impl HttpRangeStore {
     }
 }
 
-impl fmt::Display for HttpRangeStore {
+impl fmt::Display for OriginFiles {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HttpRangeStore({})", self.origin)
+        write!(f, "OriginFiles({})", self.origin)
     }
 }
 
-fn not_supported(what: &str) -> Error {
-    Error::NotSupported {
-        source: format!("a remote file is read-only; {what} is not possible").into(),
-    }
-}
+impl RangeSource for OriginFiles {
+    const NAME: &'static str = "HTTP";
 
-#[async_trait]
-impl ObjectStore for HttpRangeStore {
-    async fn put_opts(&self, _: &Path, _: PutPayload, _: PutOptions) -> Result<PutResult> {
-        Err(not_supported("writing"))
+    fn size(&self, location: &Path) -> Result<u64> {
+        self.file(location).map(|file| file.size)
     }
 
-    async fn put_multipart_opts(
+    fn read(
         &self,
-        _: &Path,
-        _: PutMultipartOptions,
-    ) -> Result<Box<dyn MultipartUpload>> {
-        Err(not_supported("writing"))
+        location: &Path,
+        range: Range<u64>,
+    ) -> Result<impl Future<Output = std::result::Result<Bytes, String>> + 'static> {
+        let url = self.url_of(location, &self.file(location)?);
+        Ok(async move { fetch_range_here(&url, range).await })
     }
-
-    async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        let file = self.file(location)?;
-        let size = file.size;
-        let meta = ObjectMeta {
-            location: location.clone(),
-            last_modified: chrono::Utc::now(),
-            size,
-            e_tag: None,
-            version: None,
-        };
-        let range = match options.range {
-            None => 0..size,
-            Some(GetRange::Bounded(range)) => range.start..range.end.min(size),
-            Some(GetRange::Offset(start)) => start..size,
-            Some(GetRange::Suffix(length)) => size.saturating_sub(length)..size,
-        };
-        let bytes = if options.head || range.is_empty() {
-            Bytes::new()
-        } else {
-            fetch_range(self.url_of(location, &file), range.clone())
-                .await
-                .map_err(|message| Error::Generic {
-                    store: STORE,
-                    source: message.into(),
-                })?
-        };
-        Ok(GetResult {
-            payload: GetResultPayload::Stream(futures::stream::once(async { Ok(bytes) }).boxed()),
-            meta,
-            range,
-            attributes: Attributes::default(),
-        })
-    }
-
-    fn delete_stream(
-        &self,
-        locations: BoxStream<'static, Result<Path>>,
-    ) -> BoxStream<'static, Result<Path>> {
-        locations.map(|_| Err(not_supported("deleting"))).boxed()
-    }
-
-    fn list(&self, _prefix: Option<&Path>) -> BoxStream<'static, Result<ObjectMeta>> {
-        // One file, always found by `head`; there is nothing to list.
-        futures::stream::empty().boxed()
-    }
-
-    async fn list_with_delimiter(&self, _prefix: Option<&Path>) -> Result<ListResult> {
-        Ok(ListResult {
-            common_prefixes: Vec::new(),
-            objects: Vec::new(),
-        })
-    }
-
-    async fn copy_opts(&self, _: &Path, _: &Path, _: CopyOptions) -> Result<()> {
-        Err(not_supported("copying"))
-    }
-}
-
-/// Fetches `range` of `url` on the event loop and hands the bytes back.
-async fn fetch_range(url: String, range: Range<u64>) -> std::result::Result<Bytes, String> {
-    let (sender, receiver) = futures::channel::oneshot::channel();
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = sender.send(fetch_range_here(&url, range).await);
-    });
-    receiver
-        .await
-        .map_err(|_| "the request was dropped before it finished".to_string())?
 }
 
 async fn fetch_range_here(url: &str, range: Range<u64>) -> std::result::Result<Bytes, String> {

@@ -7,11 +7,15 @@
 #[cfg(target_arch = "wasm32")]
 mod browser;
 #[cfg(target_arch = "wasm32")]
+mod file_store;
+#[cfg(target_arch = "wasm32")]
 mod handle;
 #[cfg(target_arch = "wasm32")]
 mod http_store;
 #[cfg(target_arch = "wasm32")]
 mod read;
+#[cfg(target_arch = "wasm32")]
+mod read_only_store;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

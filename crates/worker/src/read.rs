@@ -1,19 +1,20 @@
-//! Getting bytes into the worker: a browser `File` read in chunks, or a URL
-//! either read by ranges (Parquet on a server that honours `Range`) or
-//! downloaded whole. Both report bytes read as they go.
+//! Getting bytes into the worker: a browser `File` read in chunks (or only
+//! hashed, when it stays on disk and is read by ranges), or a URL either read
+//! by ranges (Parquet on a server that honours `Range`) or downloaded whole.
+//! All report bytes read as they go.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use js_sys::{Reflect, Uint8Array};
-use meridian_model::DatasetFormat;
+use meridian_model::{ContentHasher, DatasetFormat};
 use url::Url;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, RequestInit};
 
 use crate::browser::scope;
-use crate::http_store::HttpRangeStore;
+use crate::http_store::{HttpRangeStore, OriginFiles};
 
 /// How a remote dataset is reached.
 pub enum Remote {
@@ -60,7 +61,44 @@ async fn read_stream(
     bytes
         .try_reserve(capacity)
         .map_err(|_| format!("there is not enough memory for {capacity} bytes"))?;
-    let mut reported = 0;
+    each_chunk(reader, total, progress, |chunk| {
+        let start = bytes.len();
+        let length = chunk.length() as usize;
+        bytes
+            .try_reserve(length)
+            .map_err(|_| "there is not enough memory to hold the file".to_string())?;
+        bytes.resize(start + length, 0);
+        chunk.copy_to(&mut bytes[start..]);
+        Ok(())
+    })
+    .await?;
+    Ok(Bytes::from(bytes))
+}
+
+/// The SHA-256 of a `File`, read piece by piece and never held whole, reporting bytes read.
+pub async fn hash_file(
+    file: &web_sys::File,
+    progress: &dyn Fn(u64, Option<u64>),
+) -> Result<String, String> {
+    let total = file.size() as u64;
+    let reader: ReadableStreamDefaultReader = file.stream().get_reader().unchecked_into();
+    let mut hasher = ContentHasher::default();
+    each_chunk(reader, Some(total), progress, |chunk| {
+        hasher.update(&chunk.to_vec());
+        Ok(())
+    })
+    .await?;
+    Ok(hasher.finish())
+}
+
+/// Hands every piece of a stream to `take`, reporting bytes read as it goes.
+async fn each_chunk(
+    reader: ReadableStreamDefaultReader,
+    total: Option<u64>,
+    progress: &dyn Fn(u64, Option<u64>),
+    mut take: impl FnMut(&Uint8Array) -> Result<(), String>,
+) -> Result<u64, String> {
+    let (mut loaded, mut reported) = (0u64, 0u64);
     progress(0, total);
     loop {
         let chunk = JsFuture::from(reader.read())
@@ -76,21 +114,15 @@ async fn read_stream(
         let value: Uint8Array = Reflect::get(&chunk, &"value".into())
             .map_err(|e| describe(&e))?
             .unchecked_into();
-        let start = bytes.len();
-        let length = value.length() as usize;
-        bytes
-            .try_reserve(length)
-            .map_err(|_| "there is not enough memory to hold the file".to_string())?;
-        bytes.resize(start + length, 0);
-        value.copy_to(&mut bytes[start..]);
-        let loaded = bytes.len() as u64;
+        take(&value)?;
+        loaded += u64::from(value.length());
         if loaded - reported >= PROGRESS_STEP_BYTES {
             progress(loaded, total);
             reported = loaded;
         }
     }
-    progress(bytes.len() as u64, total);
-    Ok(Bytes::from(bytes))
+    progress(loaded, total);
+    Ok(loaded)
 }
 
 /// Opens a URL: Parquet from a server that answers ranges stays remote and is
@@ -111,7 +143,7 @@ pub async fn open_url(
         && let Some(size) = ranged_size(url).await
     {
         progress(0, Some(size));
-        let store = HttpRangeStore::for_file(&parsed, size);
+        let store = OriginFiles::for_file(&parsed, size);
         return Ok(Remote::Ranged {
             store,
             url: parsed,

@@ -367,3 +367,85 @@ pub async fn tables_export_as_parquet() {
     let missing = engine.export_parquet("nothing").await.unwrap_err();
     assert_eq!(missing.to_string(), "There is no table named 'nothing'.");
 }
+
+/// Tables held decoded in memory answer as the files do; a table that does not
+/// fit the budget stays a file; removing and renaming keep the count right; a
+/// broken file still fails with its sentence.
+pub async fn tables_held_in_memory_answer_as_files_do() {
+    let mut from_files = Engine::new();
+    let mut held = Engine::new();
+    held.hold_tables_in_memory(64 * 1024 * 1024);
+    for engine in [&mut from_files, &mut held] {
+        engine
+            .register_bytes(
+                request("tx", "tx.parquet", DatasetFormat::Parquet),
+                transactions_parquet(Compression::ZSTD(ZstdLevel::default())),
+            )
+            .await
+            .unwrap();
+        engine
+            .register_bytes(
+                request("tx_csv", "tx.csv", DatasetFormat::Csv),
+                transactions_csv(),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(!from_files.is_held_in_memory("tx"));
+    assert!(held.is_held_in_memory("tx") && held.is_held_in_memory("tx_csv"));
+    let held_bytes = held.held_bytes();
+    assert!(held_bytes > 0);
+    for table in ["tx", "tx_csv"] {
+        assert_eq!(
+            city_totals(&held, table).await,
+            city_totals(&from_files, table).await,
+            "{table}"
+        );
+    }
+    let dataset = held.dataset("tx").unwrap();
+    assert_eq!(dataset.row_count, ROWS as u64);
+
+    held.rename("tx", "payments").unwrap();
+    assert!(held.is_held_in_memory("payments") && !held.is_held_in_memory("tx"));
+    assert_eq!(held.held_bytes(), held_bytes);
+    held.remove("tx_csv").await.unwrap();
+    assert!(held.held_bytes() < held_bytes);
+
+    // A budget smaller than the table: it stays a file and still answers.
+    let mut small = Engine::new();
+    small.hold_tables_in_memory(1024);
+    small
+        .register_bytes(
+            request("tx", "tx.parquet", DatasetFormat::Parquet),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    assert!(!small.is_held_in_memory("tx"));
+    assert_eq!(small.held_bytes(), 0);
+    assert_eq!(
+        city_totals(&small, "tx").await,
+        city_totals(&from_files, "tx").await
+    );
+
+    // A CSV that breaks halfway fails while being decoded, with its sentence.
+    let mut broken = transactions_csv().to_vec();
+    broken.extend_from_slice(b"only,three,fields\n");
+    let error = held
+        .register_bytes(
+            request("broken", "broken.csv", DatasetFormat::Csv),
+            Bytes::from(broken),
+        )
+        .await
+        .unwrap_err()
+        .to_user_error();
+    assert_eq!(error.kind, ErrorKind::Load);
+    assert!(
+        error
+            .message
+            .starts_with("Could not read 'broken.csv' as CSV:"),
+        "{}",
+        error.message
+    );
+    assert!(!held.is_held_in_memory("broken") && held.dataset("broken").is_none());
+}

@@ -16,10 +16,27 @@ pub struct StepKey(pub String);
 
 /// SHA-256 of `bytes` as lower-case hex: how an uploaded file is recognised again.
 pub fn content_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hasher = ContentHasher::default();
+    hasher.update(bytes);
+    hasher.finish()
+}
+
+/// [`content_sha256`] of a file read piece by piece, for files too large to hold.
+#[derive(Clone, Debug, Default)]
+pub struct ContentHasher(Sha256);
+
+impl ContentHasher {
+    pub fn update(&mut self, piece: &[u8]) {
+        self.0.update(piece);
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 impl Analysis {

@@ -15,7 +15,7 @@ mod sql_words;
 use serde::{Deserialize, Serialize};
 
 pub use error::AnalysisError;
-pub use freshness::{StepKey, content_sha256, steps_to_run};
+pub use freshness::{ContentHasher, StepKey, content_sha256, steps_to_run};
 pub use lineage::{Lineage, StepInputs, validate_step_name};
 pub use param::{BoundValue, ParamValue, Parameter, ms_of_utc_date, utc_date_of_ms};
 pub use parts::{GRID_COLUMNS, GridPlace, Source, Step, Widget};

@@ -415,3 +415,18 @@ fn added_steps_take_the_next_free_name() {
     assert_eq!(analysis.add_step("SELECT 2".into()), 3);
     assert_eq!(analysis.steps[3].name, "step_2");
 }
+
+#[test]
+fn a_file_hashed_in_pieces_hashes_as_whole() {
+    let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let mut hasher = ContentHasher::default();
+    for piece in bytes.chunks(4_099) {
+        hasher.update(piece);
+    }
+    assert_eq!(hasher.finish(), content_sha256(&bytes));
+    // The known digest of nothing, so the hex spelling cannot drift.
+    assert_eq!(
+        content_sha256(b""),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+}

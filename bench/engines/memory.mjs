@@ -33,17 +33,43 @@ export const browserMemory = {
   /** Resident bytes of `pid` and everything under it. */
   rss(pid) {
     const all = processes();
-    const tree = new Set([pid]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const p of all) {
-        if (!tree.has(p.pid) && tree.has(p.parent)) {
-          tree.add(p.pid);
-          grew = true;
-        }
-      }
-    }
+    const tree = descendants(all, pid);
     return all.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.rss, 0);
   },
+
+  /**
+   * Resident bytes of the page: the largest renderer process under `pid`. A
+   * page and its workers live in one renderer; the browser's other processes
+   * (GPU, network, spare renderers) are not the page's.
+   */
+  pageRss(pid) {
+    const all = processes();
+    const tree = descendants(all, pid);
+    let largest = 0;
+    for (const p of all) {
+      if (!tree.has(p.pid)) continue;
+      try {
+        if (readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('--type=renderer')) largest = Math.max(largest, p.rss);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return largest;
+  },
 };
+
+/** `pid` and every process under it. */
+function descendants(all, pid) {
+  const tree = new Set([pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) {
+      if (!tree.has(p.pid) && tree.has(p.parent)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return tree;
+}

@@ -36,10 +36,15 @@ fn DatasetItem(dataset: DatasetInfo) -> impl IntoView {
     let rename_error = RwSignal::new(None::<String>);
     let name = dataset.name.clone();
     let summary = format!(
-        "{} · {} rows · {}",
+        "{} · {} rows · {}{}",
         dataset.format.label(),
         format::thousands(dataset.row_count),
-        format::bytes(dataset.size_bytes)
+        format::bytes(dataset.size_bytes),
+        if dataset.held_in_memory {
+            " · in memory"
+        } else {
+            ""
+        }
     );
 
     let commit = {

@@ -22,6 +22,13 @@ describe('upload: a CSV and a Parquet file together', { timeout: 180_000 }, () =
     await app.waitForDataset('payments');
   });
 
+  it('says both small tables are held in memory', async () => {
+    for (const name of ['cities', 'payments']) {
+      const summary = await app.page.locator(`li.dataset[data-table="${name}"] summary`).innerText();
+      assert.match(summary, / · in memory$/, `${name}: ${summary}`);
+    }
+  });
+
   it('sums a CSV column', async () => {
     await app.setSql('SELECT sum(visits) AS total FROM cities');
     const outcome = await app.runAndWait();

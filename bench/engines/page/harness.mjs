@@ -73,14 +73,27 @@ class MeridianEngine {
 
   /** Reads each Parquet file into the page, then gives it to the engine as a `File`. */
   async load(tables) {
+    const datasets = [];
     for (const { name, url } of tables) {
       const blob = await (await fetch(url)).blob();
       const file = new File([blob], `${name}.parquet`);
-      await this.ask(
+      const { message } = await this.ask(
         { type: 'register', name, format: 'parquet', source: { kind: 'file', file_name: file.name } },
         file,
       );
+      datasets.push(message.dataset);
     }
+    return datasets;
+  }
+
+  /** Registers the file chosen in the page's file input, as the app does with a picked file. */
+  async loadChosen(name) {
+    const file = document.getElementById('pick').files[0];
+    const { message } = await this.ask(
+      { type: 'register', name, format: 'parquet', source: { kind: 'file', file_name: file.name } },
+      file,
+    );
+    return message.dataset;
   }
 
   async query(sql) {
@@ -143,8 +156,14 @@ window.harness = {
   },
   async load(tables) {
     const started = performance.now();
-    await engine.load(tables);
-    return performance.now() - started;
+    const datasets = await engine.load(tables);
+    return { ms: performance.now() - started, datasets };
+  },
+  /** Registers the chosen file as table `name` (Meridian only); its time and what the engine said of it. */
+  async loadChosen(name) {
+    const started = performance.now();
+    const dataset = await engine.loadChosen(name);
+    return { ms: performance.now() - started, dataset };
   },
   /** Runs `sql`; returns its time and, when asked, its rows for the agreement check. */
   async run(sql, withRows) {

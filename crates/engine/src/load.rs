@@ -217,6 +217,7 @@ impl Engine {
             row_count,
             columns,
             content_sha256: None,
+            held_in_memory: self.is_held_in_memory(&request.name),
         })
     }
 }

@@ -46,6 +46,7 @@ impl Engine {
     pub fn new() -> Self {
         let mut config = SessionConfig::new()
             .with_target_partitions(default_partitions())
+            .with_batch_size(default_batch_size())
             .with_information_schema(true);
         let options = config.options_mut();
         // Keep where each identifier stood in the SQL, so errors can point at it.
@@ -173,6 +174,19 @@ impl Engine {
 /// Meridian's versions of built-in functions, in place of DataFusion's.
 pub(crate) fn install_functions(context: &SessionContext) {
     context.register_udf(crate::utc_date_trunc::UtcDateTrunc::udf());
+}
+
+/// Rows per batch. In the browser one thread does everything, and larger
+/// batches mean fewer sorted runs to merge (a window over ten million rows
+/// sorts about 20 % faster with 32,768 than with DataFusion's 8,192) and fewer
+/// batches to hold for a table kept in memory. Natively, DataFusion's default
+/// keeps batches in the cores' caches.
+fn default_batch_size() -> usize {
+    if cfg!(target_arch = "wasm32") {
+        32_768
+    } else {
+        8_192
+    }
 }
 
 /// One partition in the browser (a single thread); all cores natively.

@@ -40,6 +40,10 @@ pub struct DatasetInfo {
     /// analysis uses it to check that a file given again is the same file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_sha256: Option<String>,
+    /// Whether the engine decoded the table once and holds it in memory, so
+    /// queries skip decoding; otherwise each query reads the file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub held_in_memory: bool,
 }
 
 /// Turns a file name into a table name SQL can use without quotes.

@@ -178,7 +178,9 @@ async fn register(
                     format!("The file '{file_name}' did not reach the engine (this is a bug in Meridian)."),
                 )
             })?;
-            if format == meridian_model::DatasetFormat::Parquet {
+            if format == meridian_model::DatasetFormat::Parquet
+                && file.size() as u64 > FILE_READ_WHOLE_BYTES
+            {
                 let request = LoadRequest {
                     name,
                     format,
@@ -220,7 +222,15 @@ async fn register(
     registered.map_err(|e| e.to_user_error())
 }
 
-/// A Parquet file a person chose stays on disk: it is hashed piece by piece
+/// A chosen Parquet file up to this size is read into the worker whole, where
+/// queries read it several times faster than through `Blob.slice` (each slice
+/// is an asynchronous copy out of the browser); a larger one stays on disk and
+/// is read by ranges, so its size is bounded by the disk, not by memory.
+/// Either way the engine then holds the table decoded when it fits its budget,
+/// and lets go of the file's bytes.
+const FILE_READ_WHOLE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A large Parquet file a person chose stays on disk: it is hashed piece by piece
 /// (so a reload can find it again) and read by ranges as queries need it.
 async fn register_file_by_ranges(
     engine: &mut Engine,

@@ -404,6 +404,8 @@ pub async fn tables_held_in_memory_answer_as_files_do() {
     }
     let dataset = held.dataset("tx").unwrap();
     assert_eq!(dataset.row_count, ROWS as u64);
+    assert!(dataset.held_in_memory);
+    assert!(!from_files.dataset("tx").unwrap().held_in_memory);
 
     held.rename("tx", "payments").unwrap();
     assert!(held.is_held_in_memory("payments") && !held.is_held_in_memory("tx"));

@@ -333,6 +333,7 @@ fn dataset(name: &str, source: DatasetSource, sha: Option<&str>) -> DatasetInfo 
         row_count: 1,
         columns: Vec::new(),
         content_sha256: sha.map(str::to_string),
+        held_in_memory: false,
     }
 }
 

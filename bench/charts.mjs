@@ -156,7 +156,7 @@ async function main() {
     const frameDraw = { median: median(panned.draws), p95: percentile(panned.draws, 95), max: Math.max(...panned.draws) };
     const frameWall = { median: median(panned.steps), p95: percentile(panned.steps, 95) };
     console.log(`## Charts over ${ROWS.toLocaleString('en')} telemetry rows (${sizeMb.toFixed(1)} MB Parquet)\n`);
-    console.log(`Engine ready after page load: ${ms(ready)}; table registered from the URL (read by ranges, decoded and held in memory when it fits): ${ms(load)}.\n`);
+    console.log(`Engine ready after page load: ${ms(ready)}; table registered from the URL (footer and metadata by range; the table stays on the server): ${ms(load)}.\n`);
     console.log('| measure | browser | native CLI (same engine, from the file) | browser / native |');
     console.log('|---|---|---|---|');
     console.log(`| step \`SELECT ts, battery_pct\` (all rows kept in the engine) | ${ms(timeStep.ms)} | | |`);

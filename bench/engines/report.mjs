@@ -85,7 +85,7 @@ export function writeReport({ sets, engines, chromium, runs, largeFile }) {
     'two answers are compared row by row and must agree (numbers to six significant digits).',
     '',
     'Meridian reads the Parquet files, handed to its worker as browser `File`s, as the app does with a',
-    'chosen file: it decodes each table once when it is registered and holds it in memory while the',
+    'chosen file up to 512 MB: it decodes each table once when it is registered and holds it in memory while the',
     'tables together fit its budget (1.5 GiB of the worker\'s 4 GiB); a table beyond that stays in its',
     'file and is decoded by each query. DuckDB-Wasm is given the same tables as Arrow IPC streams, which',
     'it reads built in: its npm build fetches its Parquet reader from the internet at run time, which',

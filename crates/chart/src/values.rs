@@ -25,9 +25,10 @@ fn each<T: ArrowPrimitiveType>(
 }
 
 /// A numeric or boolean column as numbers (true is 1); `None` for other types.
-/// Decimals lose digits past a float's 15 or so, as any chart does.
+/// Decimals lose digits past a float's 15 or so, as any chart does; a
+/// Decimal256 beyond the range of i128 is drawn as a gap.
 pub fn numbers(array: &dyn Array) -> Option<Vec<Option<f64>>> {
-    let scaled = |scale: i8| 10f64.powi(-i32::from(scale));
+    let ten_to = |scale: i8| 10f64.powi(i32::from(scale));
     let values = match array.data_type() {
         DataType::Int8 => each::<Int8Type>(array, |v| Some(f64::from(v))),
         DataType::Int16 => each::<Int16Type>(array, |v| Some(f64::from(v))),
@@ -41,20 +42,20 @@ pub fn numbers(array: &dyn Array) -> Option<Vec<Option<f64>>> {
         DataType::Float32 => each::<Float32Type>(array, |v| Some(f64::from(v))),
         DataType::Float64 => each::<Float64Type>(array, Some),
         DataType::Decimal32(_, scale) => {
-            let unit = scaled(*scale);
-            each::<Decimal32Type>(array, |v| Some(f64::from(v) * unit))
+            let unit = ten_to(*scale);
+            each::<Decimal32Type>(array, |v| Some(f64::from(v) / unit))
         }
         DataType::Decimal64(_, scale) => {
-            let unit = scaled(*scale);
-            each::<Decimal64Type>(array, |v| Some(v as f64 * unit))
+            let unit = ten_to(*scale);
+            each::<Decimal64Type>(array, |v| Some(v as f64 / unit))
         }
         DataType::Decimal128(_, scale) => {
-            let unit = scaled(*scale);
-            each::<Decimal128Type>(array, |v| Some(v as f64 * unit))
+            let unit = ten_to(*scale);
+            each::<Decimal128Type>(array, |v| Some(v as f64 / unit))
         }
         DataType::Decimal256(_, scale) => {
-            let unit = scaled(*scale);
-            each::<Decimal256Type>(array, |v| v.to_i128().map(|v| v as f64 * unit))
+            let unit = ten_to(*scale);
+            each::<Decimal256Type>(array, |v| v.to_i128().map(|v| v as f64 / unit))
         }
         DataType::Boolean => array
             .as_boolean()
@@ -126,19 +127,23 @@ mod tests {
                 vec![Some(123.45), Some(-0.05)],
             ),
             (
+                // Multiplying by 0.1 would give 0.30000000000000004.
+                Arc::new(
+                    Decimal128Array::from(vec![Some(3)])
+                        .with_precision_and_scale(5, 1)
+                        .unwrap(),
+                ),
+                vec![Some(0.3)],
+            ),
+            (
                 Arc::new(BooleanArray::from(vec![Some(true), Some(false), None])),
                 vec![Some(1.0), Some(0.0), None],
             ),
         ];
         for (array, expected) in cases {
-            let got = numbers(array.as_ref()).unwrap();
-            assert_eq!(got.len(), expected.len());
-            for (g, e) in got.iter().zip(&expected) {
-                match (g, e) {
-                    (Some(g), Some(e)) => assert!((g - e).abs() < 1e-9, "{g} != {e}"),
-                    _ => assert_eq!(g, e),
-                }
-            }
+            // Exact: a decimal is divided by its power of ten, as Arrow's cast does,
+            // so 12345 at scale 2 is the float nearest 123.45.
+            assert_eq!(numbers(array.as_ref()).unwrap(), expected);
         }
         assert!(numbers(&StringArray::from(vec!["a"])).is_none());
     }

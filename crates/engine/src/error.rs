@@ -94,9 +94,22 @@ fn clean_message(error: &DataFusionError) -> String {
     let text = match root {
         DataFusionError::SQL(parser_error, _) => parser_message(parser_error),
         DataFusionError::Context(_, inner) => clean_message(inner),
+        DataFusionError::ObjectStore(error) => storage_message(error),
         other => other.message().to_string(),
     };
     sentence(text.trim())
+}
+
+/// A failed read from where a table's file lives, without the store's
+/// internal names and paths: the store's own reason when it gave one.
+fn storage_message(error: &object_store::Error) -> String {
+    match error {
+        object_store::Error::Generic { source, .. } => {
+            format!("the file could not be read: {source}")
+        }
+        object_store::Error::NotFound { .. } => "the file is no longer available".to_string(),
+        other => format!("the file could not be read ({other})"),
+    }
 }
 
 fn parser_message(error: &ParserError) -> String {
@@ -197,5 +210,27 @@ mod tests {
         assert_eq!(sentence("table 'x' not found"), "Table 'x' not found.");
         assert_eq!(sentence("done?"), "Done?");
         assert_eq!(sentence(""), "The engine gave no reason.");
+    }
+
+    #[test]
+    fn a_failed_read_names_no_store_or_path() {
+        let read = |error: object_store::Error| {
+            EngineError::Execution(DataFusionError::ObjectStore(Box::new(error)))
+                .to_user_error()
+                .message
+        };
+        let changed = read(object_store::Error::Generic {
+            store: "chosen file",
+            source: "the file changed on disk after it was chosen".into(),
+        });
+        assert_eq!(
+            changed,
+            "The file could not be read: the file changed on disk after it was chosen."
+        );
+        let gone = read(object_store::Error::NotFound {
+            path: "7/data.parquet".into(),
+            source: "the chosen file is no longer open".into(),
+        });
+        assert_eq!(gone, "The file is no longer available.");
     }
 }

@@ -7,7 +7,10 @@
 //! TPC-H Q6 over six million rows runs five times faster from memory than from
 //! Parquet. Memory is finite (a wasm32 worker has 4 GiB at most, and queries
 //! need their share), so tables are held only while their decoded size fits a
-//! budget; a table that does not fit stays where it is and is read by ranges.
+//! budget; a table that does not fit stays where it is. Only tables whose
+//! bytes are already in memory are held: a file the worker reads by ranges
+//! (a large chosen file, Parquet on a server) was left on disk or on the
+//! server so as not to read it whole, and holding it would read it whole.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -69,27 +72,55 @@ impl Engine {
     }
 
     /// Replaces the just-registered table `request.name` by its decoded batches
-    /// when they fit the budget. Returns whether it did. A decoding error is the
-    /// file's and is returned; not fitting is not an error.
+    /// when they fit the budget; returns whether it did. Not fitting, and
+    /// failing to decode, leave the table in its file: whether a file loads
+    /// must not depend on how full the budget is, so the file's errors are
+    /// left to the row count that follows, as for a table that is not held.
     pub(crate) async fn hold_decoded(
         &mut self,
         request: &LoadRequest,
         table_url: &str,
         size_bytes: u64,
-    ) -> Result<bool, DataFusionError> {
+    ) -> bool {
         let room = self.budget.room();
         if room == 0 {
-            return Ok(false);
+            return false;
         }
+        let Ok(Some((decoded, held_bytes))) = self
+            .decode_within(request, table_url, size_bytes, room)
+            .await
+        else {
+            return false;
+        };
+        let name = request.name.as_str();
+        // Swapping providers under one name cannot fail once the first is found.
+        if self.context.deregister_table(name).is_err()
+            || self.context.register_table(name, decoded).is_err()
+        {
+            return false;
+        }
+        self.budget.held.insert(request.name.clone(), held_bytes);
+        true
+    }
+
+    /// The table decoded into memory with its size, or `None` when it would
+    /// take more than `room` bytes.
+    async fn decode_within(
+        &self,
+        request: &LoadRequest,
+        table_url: &str,
+        size_bytes: u64,
+        room: u64,
+    ) -> Result<Option<(Arc<MemTable>, u64)>, DataFusionError> {
         let estimate = match request.format {
             DatasetFormat::Parquet => self.parquet_decoded_size(table_url).await?,
             // Text shrinks into columns of numbers; strings keep about their size.
             DatasetFormat::Csv | DatasetFormat::Json => size_bytes,
             // Already decoded into memory when registered.
-            DatasetFormat::ArrowIpc => return Ok(false),
+            DatasetFormat::ArrowIpc => return Ok(None),
         };
         if estimate > room {
-            return Ok(false);
+            return Ok(None);
         }
         let table = self.context.table(request.name.as_str()).await?;
         let mut stream = table.execute_stream().await?;
@@ -101,16 +132,12 @@ impl Engine {
             held_bytes += batch.get_array_memory_size() as u64;
             if held_bytes > room {
                 // The estimate was low; what is decoded so far is dropped here.
-                return Ok(false);
+                return Ok(None);
             }
             batches.push(batch);
         }
         let decoded = MemTable::try_new(schema, vec![batches])?;
-        self.context.deregister_table(request.name.as_str())?;
-        self.context
-            .register_table(request.name.as_str(), Arc::new(decoded))?;
-        self.budget.held.insert(request.name.clone(), held_bytes);
-        Ok(true)
+        Ok(Some((Arc::new(decoded), held_bytes)))
     }
 
     /// The uncompressed size of a Parquet file's row groups, from its footer.

@@ -20,6 +20,16 @@ use url::Url;
 use crate::session::MEMORY_STORE_URL;
 use crate::{Engine, EngineError};
 
+/// Where a registered table's rows live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Placement {
+    /// The bytes are in memory already: decode them once and hold the table
+    /// when it fits the budget (see `hold.rs`).
+    HoldWhenItFits,
+    /// Read by ranges from where it is, as each query needs.
+    LeaveInPlace,
+}
+
 /// What to register: the table name, how to read it, and where it came from.
 #[derive(Clone, Debug)]
 pub struct LoadRequest {
@@ -54,7 +64,7 @@ impl Engine {
             .map_err(|e| EngineError::internal(e.into()))?;
         let table_url = format!("{MEMORY_STORE_URL}/{path}");
         match self
-            .register_table_url(&request, &table_url, size_bytes)
+            .register_table_url(&request, &table_url, size_bytes, Placement::HoldWhenItFits)
             .await
         {
             Ok(mut dataset) => {
@@ -92,7 +102,7 @@ impl Engine {
         store_url.set_query(None);
         store_url.set_fragment(None);
         self.context.register_object_store(&store_url, store);
-        self.register_table_url(&request, url.as_str(), size_bytes)
+        self.register_table_url(&request, url.as_str(), size_bytes, Placement::LeaveInPlace)
             .await
     }
 
@@ -104,7 +114,10 @@ impl Engine {
         Some(dataset.clone())
     }
 
-    fn check_new_name(&self, name: &str) -> Result<(), EngineError> {
+    /// Whether `name` can be the name of a new table: a plain SQL identifier
+    /// that no table or step has. Callers about to do long work for a new
+    /// table (hash a large file) ask first.
+    pub fn check_new_name(&self, name: &str) -> Result<(), EngineError> {
         validate_table_name(name).map_err(EngineError::InvalidName)?;
         if self.datasets.contains_key(name) || self.steps.contains_key(name) {
             return Err(EngineError::TableExists(name.to_string()));
@@ -117,11 +130,14 @@ impl Engine {
         request: &LoadRequest,
         table_url: &str,
         size_bytes: u64,
+        placement: Placement,
     ) -> Result<DatasetInfo, EngineError> {
         let described = async {
             self.register_listing(request, table_url).await?;
-            // Before describing: counting the rows of a held table costs nothing.
-            self.hold_decoded(request, table_url, size_bytes).await?;
+            if placement == Placement::HoldWhenItFits {
+                // Before describing: counting the rows of a held table costs nothing.
+                self.hold_decoded(request, table_url, size_bytes).await;
+            }
             self.describe(request, size_bytes).await
         }
         .await;

@@ -4,8 +4,8 @@
 //! without ever being held whole.
 //!
 //! A `File` is a JS object and not `Send`, while an object store must be: the
-//! files live in a thread-local table and the store knows only their paths
-//! and sizes.
+//! files live in a thread-local table and the store knows only their paths,
+//! sizes and times.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -15,13 +15,14 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
+use chrono::DateTime;
 use meridian_engine::object_store::path::Path;
 use meridian_engine::object_store::{Error, Result};
 use url::Url;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::read::describe;
-use crate::read_only_store::{RangeSource, ReadOnlyStore};
+use crate::read_only_store::{FileFacts, RangeSource, ReadOnlyStore};
 
 /// Where chosen files are registered, as an object store URL.
 pub const FILE_STORE_URL: &str = "chosen://files";
@@ -34,10 +35,10 @@ thread_local! {
     static NEXT_ID: RefCell<u64> = const { RefCell::new(0) };
 }
 
-/// The chosen files: their sizes, by path.
+/// The chosen files: what the store knows of each, by path.
 #[derive(Debug, Default)]
 pub struct ChosenFiles {
-    sizes: Mutex<HashMap<String, u64>>,
+    facts: Mutex<HashMap<String, FileFacts>>,
 }
 
 /// The object store of every chosen file.
@@ -63,8 +64,13 @@ impl ChosenFiles {
         let path = format!("{id}/data.parquet");
         let url = Url::parse(&format!("{FILE_STORE_URL}/{path}"))
             .map_err(|e| format!("no URL for a chosen file ({e})"))?;
-        if let Ok(mut sizes) = self.sizes.lock() {
-            sizes.insert(path.clone(), file.size() as u64);
+        let facts = FileFacts {
+            size: file.size() as u64,
+            last_modified: DateTime::from_timestamp_millis(file.last_modified() as i64)
+                .unwrap_or_default(),
+        };
+        if let Ok(mut known) = self.facts.lock() {
+            known.insert(path.clone(), facts);
         }
         FILES.with(|files| files.borrow_mut().insert(path.clone(), file));
         TABLES.with(|tables| tables.borrow_mut().insert(table.to_string(), path));
@@ -77,8 +83,8 @@ impl ChosenFiles {
             return;
         };
         FILES.with(|files| files.borrow_mut().remove(&path));
-        if let Ok(mut sizes) = self.sizes.lock() {
-            sizes.remove(&path);
+        if let Ok(mut known) = self.facts.lock() {
+            known.remove(&path);
         }
     }
 
@@ -102,11 +108,11 @@ impl fmt::Display for ChosenFiles {
 impl RangeSource for ChosenFiles {
     const NAME: &'static str = "chosen file";
 
-    fn size(&self, location: &Path) -> Result<u64> {
-        self.sizes
+    fn facts(&self, location: &Path) -> Result<FileFacts> {
+        self.facts
             .lock()
             .ok()
-            .and_then(|sizes| sizes.get(location.as_ref()).copied())
+            .and_then(|known| known.get(location.as_ref()).copied())
             .ok_or_else(|| Error::NotFound {
                 path: location.to_string(),
                 source: "the chosen file is no longer open".into(),

@@ -1,7 +1,9 @@
 //! What the worker does with each request.
 
 use futures::TryStreamExt;
-use meridian_engine::{Engine, LoadRequest, StepRun, first_rows, ipc_stream_from_batches};
+use meridian_engine::{
+    Engine, EngineError, LoadRequest, StepRun, first_rows, ipc_stream_from_batches,
+};
 use meridian_model::{
     DatasetSource, ErrorKind, ROWS_SENT_TO_PAGE, Request, Response, Scope, UserError,
 };
@@ -128,7 +130,7 @@ async fn query(
     let batches: Vec<_> = stream
         .try_collect()
         .await
-        .map_err(|e| UserError::new(ErrorKind::Execution, e.message().to_string()))?;
+        .map_err(|e| EngineError::Execution(e).to_user_error())?;
     let elapsed_ms = now_ms() - started;
     let row_count = batches.iter().map(|b| b.num_rows() as u64).sum();
     let bytes = ipc_stream_from_batches(&schema, &batches).map_err(|e| e.to_user_error())?;
@@ -244,6 +246,10 @@ async fn register_file_by_ranges(
             format!("Could not read '{}': {reason}", request.file_name),
         )
     };
+    // Before reading a gigabyte: a name in use would fail only afterwards.
+    engine
+        .check_new_name(&request.name)
+        .map_err(|e| e.to_user_error())?;
     let sha256 = read::hash_file(&file, progress)
         .await
         .map_err(cannot_read)?;

@@ -19,13 +19,13 @@ use web_sys::RequestInit;
 
 use crate::browser::scope;
 use crate::read::describe;
-use crate::read_only_store::{RangeSource, ReadOnlyStore};
+use crate::read_only_store::{FileFacts, RangeSource, ReadOnlyStore};
 
-/// A remote file the store knows: its size, and the query string to send with
-/// every request (signed URLs need it).
+/// A remote file the store knows: its size and when it was opened, and the
+/// query string to send with every request (signed URLs need it).
 #[derive(Clone, Debug)]
 struct RemoteFile {
-    size: u64,
+    facts: FileFacts,
     query: Option<String>,
 }
 
@@ -63,7 +63,11 @@ impl OriginFiles {
         });
         let path = url.path().trim_start_matches('/').to_string();
         let file = RemoteFile {
-            size,
+            // Opening it again (after a reload, say) may find it changed.
+            facts: FileFacts {
+                size,
+                last_modified: chrono::Utc::now(),
+            },
             query: url.query().map(str::to_string),
         };
         if let Ok(mut files) = store.files.lock() {
@@ -100,8 +104,8 @@ impl fmt::Display for OriginFiles {
 impl RangeSource for OriginFiles {
     const NAME: &'static str = "HTTP";
 
-    fn size(&self, location: &Path) -> Result<u64> {
-        self.file(location).map(|file| file.size)
+    fn facts(&self, location: &Path) -> Result<FileFacts> {
+        self.file(location).map(|file| file.facts)
     }
 
     fn read(

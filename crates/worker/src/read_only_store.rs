@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use meridian_engine::object_store::path::Path;
@@ -21,13 +22,24 @@ use meridian_engine::object_store::{
     PutResult, Result,
 };
 
+/// What a store knows of one file.
+#[derive(Clone, Copy, Debug)]
+pub struct FileFacts {
+    pub size: u64,
+    /// Fixed for as long as the file is registered: DataFusion keys its cache
+    /// of Parquet footers on it, so a time that moved would re-read the footer
+    /// for every query.
+    pub last_modified: DateTime<Utc>,
+}
+
 /// Where the files of a [`ReadOnlyStore`] come from.
 pub trait RangeSource: fmt::Debug + fmt::Display + Send + Sync + 'static {
     /// The store's name in errors.
     const NAME: &'static str;
 
-    /// The size of the file at `location`, or why it is not known.
-    fn size(&self, location: &Path) -> Result<u64>;
+    /// The size of the file at `location` and when it was last changed, or
+    /// why they are not known.
+    fn facts(&self, location: &Path) -> Result<FileFacts>;
 
     /// A future that reads `range` of the file at `location`, to be run on the
     /// event loop; it fails with a sentence.
@@ -77,10 +89,13 @@ impl<S: RangeSource> ObjectStore for ReadOnlyStore<S> {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        let size = self.0.size(location)?;
+        let FileFacts {
+            size,
+            last_modified,
+        } = self.0.facts(location)?;
         let meta = ObjectMeta {
             location: location.clone(),
-            last_modified: chrono::Utc::now(),
+            last_modified,
             size,
             e_tag: None,
             version: None,
@@ -91,6 +106,16 @@ impl<S: RangeSource> ObjectStore for ReadOnlyStore<S> {
             Some(GetRange::Offset(start)) => start..size,
             Some(GetRange::Suffix(length)) => size.saturating_sub(length)..size,
         };
+        if range.start > range.end {
+            return Err(Error::Generic {
+                store: S::NAME,
+                source: format!(
+                    "a read from byte {} is past the end of a {size}-byte file",
+                    range.start
+                )
+                .into(),
+            });
+        }
         let bytes = if options.head || range.is_empty() {
             Bytes::new()
         } else {

@@ -128,23 +128,13 @@ pub async fn a_bad_file_names_itself_and_spares_the_others() {
         )
         .await
         .unwrap();
-    let error = engine
-        .register_bytes(
-            request("broken", "broken.parquet", DatasetFormat::Parquet),
-            Bytes::from_static(b"this is not parquet at all"),
-        )
-        .await
-        .unwrap_err()
-        .to_user_error();
-    assert_eq!(error.kind, ErrorKind::Load);
-    assert!(
-        error
-            .message
-            .starts_with("Could not read 'broken.parquet' as Parquet:"),
-        "{}",
-        error.message
-    );
-    assert!(engine.dataset("broken").is_none());
+    refuses_to_load(
+        &mut engine,
+        request("broken", "broken.parquet", DatasetFormat::Parquet),
+        Bytes::from_static(b"this is not parquet at all"),
+        "Could not read 'broken.parquet' as Parquet:",
+    )
+    .await;
     assert!(city_totals(&engine, "good").await.contains("New York"));
 }
 
@@ -430,24 +420,51 @@ pub async fn tables_held_in_memory_answer_as_files_do() {
         city_totals(&from_files, "tx").await
     );
 
-    // A CSV that breaks halfway fails while being decoded, with its sentence.
+    // A CSV that breaks halfway fails with its sentence, held or not.
     let mut broken = transactions_csv().to_vec();
     broken.extend_from_slice(b"only,three,fields\n");
-    let error = held
-        .register_bytes(
+    for engine in [&mut held, &mut from_files] {
+        refuses_to_load(
+            engine,
             request("broken", "broken.csv", DatasetFormat::Csv),
-            Bytes::from(broken),
+            Bytes::from(broken.clone()),
+            "Could not read 'broken.csv' as CSV:",
         )
+        .await;
+    }
+    assert!(!held.is_held_in_memory("broken"));
+
+    // A value that does not fit the column's inferred type, past the rows the
+    // type was inferred from, cannot be decoded. Whether the file loads must not
+    // depend on the budget: held or not, it loads (its rows count), and the
+    // query that reads the value says so.
+    let mut late = String::from("n\n");
+    for i in 0..5_000 {
+        late.push_str(&format!("{i}\n"));
+    }
+    late.push_str("not a number\n");
+    for engine in [&mut held, &mut from_files] {
+        let dataset = engine
+            .register_bytes(
+                request("late", "late.csv", DatasetFormat::Csv),
+                Bytes::from(late.clone()),
+            )
+            .await
+            .unwrap();
+        assert!(!dataset.held_in_memory);
+        assert!(engine.query("SELECT sum(n) FROM late").await.is_err());
+    }
+}
+
+/// Registering fails with a load error starting with `message`, and no table is left.
+async fn refuses_to_load(engine: &mut Engine, request: LoadRequest, bytes: Bytes, message: &str) {
+    let name = request.name.clone();
+    let error = engine
+        .register_bytes(request, bytes)
         .await
         .unwrap_err()
         .to_user_error();
     assert_eq!(error.kind, ErrorKind::Load);
-    assert!(
-        error
-            .message
-            .starts_with("Could not read 'broken.csv' as CSV:"),
-        "{}",
-        error.message
-    );
-    assert!(!held.is_held_in_memory("broken") && held.dataset("broken").is_none());
+    assert!(error.message.starts_with(message), "{}", error.message);
+    assert!(engine.dataset(&name).is_none());
 }

@@ -533,6 +533,7 @@ impl EngineClient {
                 request_id,
                 elapsed_ms,
                 row_count,
+                ..
             } => self.answer(request_id, &payload, elapsed_ms, row_count, false),
             Response::StepDone {
                 request_id,
@@ -553,6 +554,8 @@ impl EngineClient {
                 let bytes = js_sys::Uint8Array::new(&payload).to_vec();
                 self.reply(request_id, Reply::File { row_count, bytes });
             }
+            // Only a helper sends this, to the engine worker that started it.
+            Response::PartDone { .. } => {}
             Response::Failed { request_id, error } => match self.take_pending(request_id) {
                 Some(Pending::Query(sender)) => {
                     let _ = sender.send(Err(error));

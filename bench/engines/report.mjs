@@ -55,14 +55,14 @@ function largeFileSection(large) {
     '',
     `TPC-H lineitem as one Parquet file of ${mb(large.bytes)} (${large.rows.toLocaleString('en')} rows), chosen through the`,
     'page\'s file input in a fresh Meridian, then aggregated whole (count, sums of quantity and revenue',
-    'per return flag and line status). The worker hashes the file piece by piece and reads it by ranges',
-    `through the browser \`File\`; it is ${large.held ? 'held decoded in memory' : 'too large for the memory budget, so it stays in the file'}.`,
+    'per return flag and line status). The engine worker hashes the file piece by piece, and it and its',
+    `helper read it by ranges through the browser \`File\`; it is ${large.held ? 'held decoded in memory' : 'not held in memory: it stays in the file'}.`,
     '',
     '| measure | value |',
     '|---|---|',
     `| registered (hashed, footer read) | ${ms(large.loadMs)} ms |`,
-    `| full-scan aggregate | ${ms(large.queryMs)} ms |`,
-    `| page peak memory (its renderer process: the page and its worker) | ${mb(large.page.peak)} (${mb(large.page.baseline)} before the file) |`,
+    `| full-scan aggregate | ${ms(large.queryMs)} ms (${large.workers === 2 ? 'split between the engine worker and its helper' : 'in the engine worker alone'}) |`,
+    `| page peak memory (its renderer process: the page and its workers) | ${mb(large.page.peak)} (${mb(large.page.baseline)} before the file) |`,
     `| whole browser peak (every process) | ${mb(large.browser.peak)} (${mb(large.browser.baseline)} before) |`,
     '',
   ];
@@ -84,6 +84,14 @@ export function writeReport({ sets, engines, chromium, runs, largeFile }) {
     'crosses from its worker as Arrow IPC, DuckDB-Wasm\'s as an Arrow table). Before any time counts, the',
     'two answers are compared row by row and must agree (numbers to six significant digits).',
     '',
+    'Meridian runs as the app runs it: its engine worker starts a helper worker (the same engine) on the',
+    'other core, both hold the same tables, and a query with an aggregate is planned by both with one',
+    'partition each (a Parquet file by ranges of row groups, a table in memory by halves); each runs its',
+    'partition of the scan and partial aggregation, and the engine worker merges the partial aggregates',
+    'and finishes. Queries without a partial aggregate to split (a window over every row) run in the engine',
+    'worker alone. To measure what the helper gives, Meridian also runs in a third browser with one worker',
+    '("one worker" below): same bundle, the helper not started.',
+    '',
     'Meridian reads the Parquet files, handed to its worker as browser `File`s, as the app does with a',
     'chosen file up to 512 MB: it decodes each table once when it is registered and holds it in memory while the',
     'tables together fit its budget (1.5 GiB of the worker\'s 4 GiB); a table beyond that stays in its',
@@ -97,13 +105,14 @@ export function writeReport({ sets, engines, chromium, runs, largeFile }) {
     '',
     `- CPU: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
     `- Browser: Chromium ${chromium} (headless); Node ${process.version}`,
-    `- Meridian: DataFusion ${datafusion} in a wasm32 worker, one thread; DuckDB-Wasm ${duckVersion}`,
+    `- Meridian: DataFusion ${datafusion} in wasm32 workers of one thread each; DuckDB-Wasm ${duckVersion}`,
     '',
     '## Start-up',
     '',
     '| | engine ready | first result (`SELECT 1`) |',
     '|---|---|---|',
     `| Meridian | ${ms(started.meridian.readyMs)} ms | ${ms(started.meridian.firstResultMs)} ms |`,
+    `| Meridian, one worker | ${ms(started['meridian-alone'].readyMs)} ms | ${ms(started['meridian-alone'].firstResultMs)} ms |`,
     `| DuckDB-Wasm | ${ms(started.duckdb.readyMs)} ms | ${ms(started.duckdb.firstResultMs)} ms |`,
     '',
     'Measured from creating the engine\'s worker in a loaded page, the wasm already in the HTTP cache',
@@ -113,22 +122,31 @@ export function writeReport({ sets, engines, chromium, runs, largeFile }) {
   for (const { set, sizes: fileSizes, loads, results, memory } of sets) {
     const both = results.filter((r) => r.meridian !== null && r.duckdb !== null);
     const ratios = both.map((r) => r.meridian / r.duckdb);
+    const split = results.filter((r) => r.workers === 2 && r.meridian !== null && r.alone !== null);
+    const speedUps = split.map((r) => r.alone / r.meridian);
+    const speedUp = (r) => (r.meridian !== null && r.alone !== null ? `${(r.alone / r.meridian).toFixed(2)}x` : '–');
     const cell = (r, which) => (r[which] === null ? `failed: ${r.failed[which]}` : ms(r[which]));
     const ratio = (r) => (r.meridian !== null && r.duckdb !== null ? (r.meridian / r.duckdb).toFixed(2) : '–');
     const total = Object.values(fileSizes).reduce((a, b) => a + b, 0);
     lines.push(
       `## TPC-H scale factor ${set.scale}; transactions ${set.transactions.toLocaleString('en')} rows, telemetry ${set.telemetry.toLocaleString('en')} rows`,
       '',
-      `Parquet in: ${mb(total)}. Loading every table: Meridian ${ms(loads.meridian.ms)} ms, DuckDB-Wasm ${ms(loads.duckdb.ms)} ms.`,
+      `Parquet in: ${mb(total)}. Loading every table: Meridian ${ms(loads.meridian.ms)} ms (one worker ${ms(loads['meridian-alone'].ms)} ms), DuckDB-Wasm ${ms(loads.duckdb.ms)} ms.`,
       `Tables Meridian holds decoded in memory: ${heldTables(loads.meridian.datasets)}.`,
-      `Peak resident memory of each engine's browser during this set: Meridian ${mb(memory.meridian.peak)}, DuckDB-Wasm ${mb(memory.duckdb.peak)}`,
-      `(${mb(memory.meridian.baseline)} and ${mb(memory.duckdb.baseline)} before their engines started).`,
+      `Peak resident memory of each engine's browser during this set: Meridian ${mb(memory.meridian.peak)} (one worker ${mb(memory['meridian-alone'].peak)}), DuckDB-Wasm ${mb(memory.duckdb.peak)}`,
+      `(${mb(memory.meridian.baseline)}, ${mb(memory['meridian-alone'].baseline)} and ${mb(memory.duckdb.baseline)} before their engines started).`,
       '',
-      '| query | rows | Meridian ms | DuckDB-Wasm ms | Meridian / DuckDB |',
-      '|---|---|---|---|---|',
-      ...results.map((r) => `| ${r.name} | ${r.rows} | ${cell(r, 'meridian')} | ${cell(r, 'duckdb')} | ${ratio(r)} |`),
+      '| query | rows | Meridian ms | DuckDB-Wasm ms | Meridian / DuckDB | Meridian, one worker ms | helper speed-up | workers |',
+      '|---|---|---|---|---|---|---|---|',
+      ...results.map(
+        (r) =>
+          `| ${r.name} | ${r.rows} | ${cell(r, 'meridian')} | ${cell(r, 'duckdb')} | ${ratio(r)} | ${r.alone === null ? 'failed' : ms(r.alone)} | ${speedUp(r)} | ${r.workers ?? '–'} |`,
+      ),
       '',
       `Geometric mean of Meridian / DuckDB-Wasm over the ${both.length} queries both answered: **${geometricMean(ratios).toFixed(2)}** (below 1 means Meridian is faster).`,
+      split.length
+        ? `Geometric mean of the helper's speed-up (one worker's time / two workers') over the ${split.length} queries split between the workers: **${geometricMean(speedUps).toFixed(2)}x**.`
+        : 'No query was split between the workers.',
       '',
     );
   }
@@ -147,7 +165,7 @@ export function writeReport({ sets, engines, chromium, runs, largeFile }) {
     '```',
     '',
     'It installs what it needs (tpchgen-cli from PyPI in a virtual environment, DuckDB-Wasm from npm),',
-    'builds the shipped bundle, generates the data, runs both engines and rewrites this file.',
+    'builds the shipped bundle, generates the data, runs the engines and rewrites this file.',
     '',
   );
   return lines.join('\n');

@@ -1,9 +1,11 @@
 // Meridian's engine beside DuckDB-Wasm in headless Chromium, one run.
 //
 // Generates the data (TPC-H with tpchgen-cli, Meridian's own tables with the
-// `meridian` CLI), serves it and both engines from 127.0.0.1, opens one browser
-// per engine, and for each query of the suite: checks that the two answers
-// agree, then times it, alternating engines, a warm-up and RUNS runs each.
+// `meridian` CLI), serves it and the engines from 127.0.0.1, opens one browser
+// per engine, and for each query of the suite: checks that the answers agree,
+// then times it, alternating engines, a warm-up and RUNS runs each. Meridian
+// runs twice: as the app does (its engine worker and a helper worker, one per
+// core) and alone in one worker, which gives the helper's speed-up.
 // Meridian reads the Parquet files; DuckDB-Wasm gets the same tables as Arrow
 // IPC streams (its npm build fetches its Parquet reader from the internet at
 // run time, which cannot work offline).
@@ -42,6 +44,10 @@ const SETS = CHECK
       { scale: 0.1, transactions: 5_000_000, telemetry: 10_000_000 },
       { scale: 1, transactions: 5_000_000, telemetry: 10_000_000 },
     ];
+
+/** The engines, each in a browser of its own; the first two speak Meridian's SQL. */
+const ENGINES = ['meridian', 'meridian-alone', 'duckdb'];
+const dialect = (which) => (which === 'duckdb' ? 'duckdb' : 'meridian');
 
 const dataRoot = resolve(process.env.BENCH_DATA ?? join(tmpdir(), 'meridian-bench'));
 
@@ -152,13 +158,14 @@ async function benchLargeFile(server) {
       held: load.dataset.held_in_memory === true,
       loadMs: load.ms,
       queryMs: query.ms,
+      workers: query.workers,
       page,
       browser: { baseline: engine.baseline, peak: engine.peak },
     };
     const mib = (bytes) => `${(bytes / 1_048_576).toFixed(0)} MB`;
     console.error(
       `  large file (${mib(result.bytes)}, ${result.rows.toLocaleString('en')} rows): registered in ${result.loadMs.toFixed(0)} ms, ` +
-        `aggregated in ${result.queryMs.toFixed(0)} ms; page peak ${mib(page.peak)} (${mib(page.baseline)} before)`,
+        `aggregated in ${result.queryMs.toFixed(0)} ms by ${result.workers} workers; page peak ${mib(page.peak)} (${mib(page.baseline)} before)`,
     );
     return result;
   } finally {
@@ -198,7 +205,7 @@ async function benchSet(set, server, engines) {
   const files = { ...tpch(set.scale), transactions: sample('transactions', set.transactions), telemetry: sample('telemetry', set.telemetry) };
   const url = (file) => `${server.url}/data/${file.slice(dataRoot.length + 1)}`;
   const tables = (which) =>
-    Object.entries(files).map(([name, parquet]) => ({ name, url: url(which === 'meridian' ? parquet : arrowStream(parquet, name)) }));
+    Object.entries(files).map(([name, parquet]) => ({ name, url: url(dialect(which) === 'meridian' ? parquet : arrowStream(parquet, name)) }));
   const sizes = Object.fromEntries(Object.entries(files).map(([name, f]) => [name, statSync(f).size]));
   for (const engine of engines) engine.peak = browserMemory.rss(engine.pid);
   const loads = {};
@@ -215,13 +222,13 @@ async function benchSet(set, server, engines) {
   for (const query of QUERIES) {
     const answers = {};
     const failed = {};
-    const times = { meridian: [], duckdb: [] };
+    const times = Object.fromEntries(engines.map((e) => [e.which, []]));
     const timer = setInterval(() => sampleMemory(engines), 100);
     try {
       // The warm-up run also gives the answers, which must agree before any time counts.
       for (const engine of engines) {
         try {
-          answers[engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[engine.which]]);
+          answers[engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[dialect(engine.which)]]);
         } catch (error) {
           // An engine that cannot answer (out of memory, say) is reported, not timed.
           failed[engine.which] = String(error.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
@@ -234,32 +241,42 @@ async function benchSet(set, server, engines) {
           console.error(`    ${which}: ${columns.join(', ')} | first row ${JSON.stringify(rows[0])}`);
         }
       }
-      if (answers.meridian && answers.duckdb) {
-        const disagreement = compareAnswers(answers.meridian.answer, answers.duckdb.answer);
-        if (disagreement) throw new Error(`${query.name}: the engines disagree: ${disagreement}`);
+      for (const which of ['meridian', 'meridian-alone']) {
+        if (answers[which] && answers.duckdb) {
+          const disagreement = compareAnswers(answers[which].answer, answers.duckdb.answer);
+          if (disagreement) throw new Error(`${query.name}: ${which} and DuckDB-Wasm disagree: ${disagreement}`);
+        }
+      }
+      if (answers['meridian-alone'] && answers['meridian-alone'].workers !== 1) {
+        throw new Error(`${query.name}: Meridian alone says ${answers['meridian-alone'].workers} workers ran it`);
       }
       const timed = engines.filter((e) => answers[e.which]);
       for (let round = 0; round < RUNS; round += 1) {
         const order = round % 2 ? [...timed].reverse() : timed;
         for (const engine of order) {
-          const { ms } = await engine.page.evaluate(([sql]) => window.harness.run(sql, false), [query[engine.which]]);
+          const { ms } = await engine.page.evaluate(([sql]) => window.harness.run(sql, false), [query[dialect(engine.which)]]);
           times[engine.which].push(ms);
         }
       }
     } finally {
       clearInterval(timer);
     }
+    const timing = (which) => (times[which]?.length ? median(times[which]) : null);
     const result = {
       name: query.name,
       rows: (answers.meridian ?? answers.duckdb)?.rowCount ?? 0,
-      meridian: times.meridian.length ? median(times.meridian) : null,
-      duckdb: times.duckdb.length ? median(times.duckdb) : null,
+      meridian: timing('meridian'),
+      alone: timing('meridian-alone'),
+      duckdb: timing('duckdb'),
+      /** How many workers answered the warm-up run in the app's Meridian. */
+      workers: answers.meridian?.workers ?? null,
       failed,
     };
     results.push(result);
-    const said = (which, label) => (result[which] === null ? `${label} failed (${failed[which]})` : `${label} ${result[which].toFixed(1)} ms`);
+    const said = (key, which, label) => (result[key] === null ? `${label} failed (${failed[which]})` : `${label} ${result[key].toFixed(1)} ms`);
     const verdict = answers.meridian && answers.duckdb ? 'agree' : 'not compared';
-    console.error(`  ${query.name}: ${verdict} (${result.rows} rows)${CHECK ? '' : `; ${said('meridian', 'Meridian')}, ${said('duckdb', 'DuckDB-Wasm')}`}`);
+    const timesSaid = `; ${said('meridian', 'meridian', 'Meridian')}, ${said('alone', 'meridian-alone', 'one worker')}, ${said('duckdb', 'duckdb', 'DuckDB-Wasm')}`;
+    console.error(`  ${query.name}: ${verdict} (${result.rows} rows, ${result.workers ?? '?'} workers)${CHECK ? '' : timesSaid}`);
   }
   const memory = Object.fromEntries(engines.map((e) => [e.which, { peak: e.peak, baseline: e.baseline }]));
   return { set, sizes, loads, results, memory };
@@ -271,7 +288,7 @@ async function main() {
   const server = await startServer({ root: site });
   const engines = [];
   try {
-    for (const which of ['meridian', 'duckdb']) engines.push(await openEngine(which, server));
+    for (const which of ENGINES) engines.push(await openEngine(which, server));
     const sets = [];
     for (const set of SETS) {
       console.error(`Scale factor ${set.scale}; transactions ${set.transactions.toLocaleString('en')}, telemetry ${set.telemetry.toLocaleString('en')} rows`);
@@ -287,7 +304,10 @@ async function main() {
     console.error('A large Parquet file chosen with the file picker, in a fresh Meridian');
     const largeFileResult = await benchLargeFile(server);
     if (CHECK) {
-      console.log(`The engines agree on all ${QUERIES.length} queries at scale factor ${SETS[0].scale}.`);
+      // The helper must have answered part of some query, or the two-worker path went untested.
+      const helped = sets.flatMap((s) => s.results).filter((r) => r.workers === 2).map((r) => r.name);
+      if (!helped.length) throw new Error('no query was split between the engine worker and its helper');
+      console.log(`The engines agree on all ${QUERIES.length} queries at scale factor ${SETS[0].scale}; the helper ran part of: ${helped.join(', ')}.`);
       return;
     }
     const chromium = (await engines[0].browser.version());

@@ -27,14 +27,18 @@ function plainValue(value, type) {
 }
 
 class MeridianEngine {
-  constructor() {
+  /** `alone`: the engine worker starts no helper, so every query runs on one core. */
+  constructor(alone) {
+    this.alone = alone;
     this.nextId = 1;
     this.waiting = new Map();
   }
 
   async start() {
     const started = performance.now();
-    this.worker = new Worker('/meridian/meridian-worker_loader.js');
+    // The same name the worker checks for (crates/worker/src/helper.rs, ALONE_NAME).
+    const options = this.alone ? { name: 'meridian-engine-alone' } : {};
+    this.worker = new Worker('/meridian/meridian-worker_loader.js', options);
     const ready = new Promise((resolve, reject) => {
       this.onReady = resolve;
       this.worker.onerror = (event) => reject(new Error(`the engine worker failed: ${event.message}`));
@@ -96,9 +100,10 @@ class MeridianEngine {
     return message.dataset;
   }
 
+  /** The answer, and how many workers ran it (2 when the helper ran part of it). */
   async query(sql) {
-    const { payload } = await this.ask({ type: 'query', sql, scope: 'whole' });
-    return tableFromIPC(new Uint8Array(payload));
+    const { message, payload } = await this.ask({ type: 'query', sql, scope: 'whole' });
+    return { table: tableFromIPC(new Uint8Array(payload)), workers: message.workers };
   }
 
   async stop() {
@@ -132,8 +137,8 @@ class DuckdbEngine {
     }
   }
 
-  query(sql) {
-    return this.connection.query(sql);
+  async query(sql) {
+    return { table: await this.connection.query(sql), workers: 1 };
   }
 
   async stop() {
@@ -145,8 +150,9 @@ class DuckdbEngine {
 let engine = null;
 
 window.harness = {
+  /** `which`: 'meridian' (with its helper worker), 'meridian-alone' (one worker) or 'duckdb'. */
   async start(which) {
-    engine = which === 'meridian' ? new MeridianEngine() : new DuckdbEngine();
+    engine = which === 'duckdb' ? new DuckdbEngine() : new MeridianEngine(which === 'meridian-alone');
     return engine.start();
   },
   /** Ends the engine (its worker and memory) and starts a fresh one. */
@@ -165,12 +171,12 @@ window.harness = {
     const dataset = await engine.loadChosen(name);
     return { ms: performance.now() - started, dataset };
   },
-  /** Runs `sql`; returns its time and, when asked, its rows for the agreement check. */
+  /** Runs `sql`; returns its time, how many workers ran it and, when asked, its rows for the agreement check. */
   async run(sql, withRows) {
     const started = performance.now();
-    const table = await engine.query(sql);
+    const { table, workers } = await engine.query(sql);
     const ms = performance.now() - started;
-    return { ms, rowCount: table.numRows, answer: withRows ? plainRows(table) : null };
+    return { ms, workers, rowCount: table.numRows, answer: withRows ? plainRows(table) : null };
   },
 };
 window.harnessReady = true;

@@ -3,6 +3,7 @@
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::arrow::ipc::writer::StreamWriter;
 
 use crate::EngineError;
@@ -25,6 +26,15 @@ pub fn ipc_stream_from_batches(
         .map_err(|e| EngineError::internal(e.into()))?;
     drop(writer);
     Ok(bytes)
+}
+
+/// Decodes an Arrow IPC stream written by [`ipc_stream_from_batches`].
+pub(crate) fn batches_from_ipc_stream(bytes: &[u8]) -> Result<Vec<RecordBatch>, EngineError> {
+    let reader = StreamReader::try_new(std::io::Cursor::new(bytes), None)
+        .map_err(|e| EngineError::internal(e.into()))?;
+    reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| EngineError::internal(e.into()))
 }
 
 /// The first `limit` rows of `batches`, sliced without copying. The page shows a

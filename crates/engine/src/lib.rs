@@ -12,6 +12,7 @@ mod hold;
 mod ipc;
 mod load;
 mod session;
+mod split;
 mod steps;
 mod utc_date_trunc;
 
@@ -22,4 +23,5 @@ pub use ipc::{first_rows, ipc_stream_from_batches};
 pub use load::LoadRequest;
 pub use object_store;
 pub use session::Engine;
+pub use split::{SharePart, SplitQuery};
 pub use steps::{StepResult, StepRun};

@@ -8,6 +8,8 @@ use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::{ParamValues, ScalarValue};
 use datafusion::datasource::MemTable;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::DataFrame;
 use futures::TryStreamExt;
 use meridian_model::{BoundValue, Scope, StepCall, StepKey, dataset::validate_table_name};
 
@@ -52,46 +54,47 @@ impl Engine {
     /// Placeholder values are bound after parsing (`ParamValues`), never spliced
     /// into the text, so a value cannot change what the SQL does.
     pub async fn run_step(&mut self, run: StepRun<'_>) -> Result<(StepResult, bool), EngineError> {
-        validate_table_name(run.name).map_err(EngineError::InvalidName)?;
-        if self.datasets.contains_key(run.name) {
-            return Err(EngineError::TableExists(run.name.to_string()));
+        if let Some(held) = self.held_step(&run).await? {
+            return Ok((held, true));
         }
-        let (context, steps) = self.session_for(run.scope).await?;
-        if let Some(held) = steps.get(run.name)
-            && &held.key == run.key
-        {
-            return Ok((held.clone(), true));
-        }
+        let (context, _) = self.session_for(run.scope).await?;
         let frame = context.sql(run.sql).await.map_err(EngineError::sql)?;
-        let frame = if run.bindings.is_empty() {
-            frame
-        } else {
-            let types = frame
-                .logical_plan()
-                .get_parameter_types()
-                .map_err(EngineError::sql)?;
-            let mut values = Vec::with_capacity(run.bindings.len());
-            for (name, value) in run.bindings {
-                let scalar = scalar_of(value);
-                // Cast to the type the plan inferred for the placeholder
-                // (Utf8View for a string column read from Parquet, say).
-                let wanted = types.get(&format!("${name}")).cloned().flatten();
-                let scalar = match wanted {
-                    Some(data_type) if data_type != scalar.data_type() => {
-                        scalar.cast_to(&data_type).map_err(EngineError::sql)?
-                    }
-                    _ => scalar,
-                };
-                values.push((name.clone(), scalar));
-            }
-            frame
-                .with_param_values(ParamValues::from(values))
-                .map_err(EngineError::sql)?
-        };
+        let (state, plan) = frame.into_parts();
+        let plan = bind_parameters(plan, run.bindings)?;
+        let frame = DataFrame::new(state, plan);
         let stream = frame.execute_stream().await.map_err(EngineError::sql)?;
         let schema = stream.schema();
         let batches: Vec<RecordBatch> =
             stream.try_collect().await.map_err(EngineError::execution)?;
+        let result = self.keep_step(&run, schema, batches).await?;
+        Ok((result, false))
+    }
+
+    /// The result the engine already holds for this step (same name and key),
+    /// after checking that the step's name can be a table.
+    pub async fn held_step(
+        &mut self,
+        run: &StepRun<'_>,
+    ) -> Result<Option<StepResult>, EngineError> {
+        validate_table_name(run.name).map_err(EngineError::InvalidName)?;
+        if self.datasets.contains_key(run.name) {
+            return Err(EngineError::TableExists(run.name.to_string()));
+        }
+        let (_, steps) = self.session_for(run.scope).await?;
+        Ok(steps
+            .get(run.name)
+            .filter(|held| &held.key == run.key)
+            .cloned())
+    }
+
+    /// Keeps a step's result as table `run.name`, replacing its previous result.
+    pub async fn keep_step(
+        &mut self,
+        run: &StepRun<'_>,
+        schema: SchemaRef,
+        batches: Vec<RecordBatch>,
+    ) -> Result<StepResult, EngineError> {
+        let (context, steps) = self.session_for(run.scope).await?;
         let table = MemTable::try_new(schema.clone(), vec![batches.clone()])
             .map_err(EngineError::internal)?;
         context
@@ -106,7 +109,7 @@ impl Engine {
             batches,
         };
         steps.insert(run.name.to_string(), result.clone());
-        Ok((result, false))
+        Ok(result)
     }
 
     /// The step results the engine holds, by step name, with their keys.
@@ -145,6 +148,33 @@ fn drop_steps_but(
             .map_err(EngineError::internal)?;
     }
     Ok(())
+}
+
+/// Binds placeholder values to a planned query, each cast to the type the plan
+/// inferred for its placeholder (Utf8View for a string column read from
+/// Parquet, say).
+pub(crate) fn bind_parameters(
+    plan: LogicalPlan,
+    bindings: &[(String, BoundValue)],
+) -> Result<LogicalPlan, EngineError> {
+    if bindings.is_empty() {
+        return Ok(plan);
+    }
+    let types = plan.get_parameter_types().map_err(EngineError::sql)?;
+    let mut values = Vec::with_capacity(bindings.len());
+    for (name, value) in bindings {
+        let scalar = scalar_of(value);
+        let wanted = types.get(&format!("${name}")).cloned().flatten();
+        let scalar = match wanted {
+            Some(data_type) if data_type != scalar.data_type() => {
+                scalar.cast_to(&data_type).map_err(EngineError::sql)?
+            }
+            _ => scalar,
+        };
+        values.push((name.clone(), scalar));
+    }
+    plan.with_param_values(ParamValues::from(values))
+        .map_err(EngineError::sql)
 }
 
 fn scalar_of(value: &BoundValue) -> ScalarValue {

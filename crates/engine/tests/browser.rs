@@ -38,3 +38,8 @@ async fn a_cross_filter_in_the_browser() {
 async fn parquet_export_in_the_browser() {
     common::tables_export_as_parquet().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_split_query_in_the_browser() {
+    common::split::a_split_query_answers_as_one_engine_does().await;
+}

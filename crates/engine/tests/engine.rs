@@ -215,3 +215,8 @@ async fn a_cross_filter_restricts_tables_with_its_column() {
 async fn tables_export_as_parquet() {
     common::tables_export_as_parquet().await;
 }
+
+#[tokio::test]
+async fn a_split_query_answers_as_one_engine_does() {
+    common::split::a_split_query_answers_as_one_engine_does().await;
+}

@@ -1,4 +1,6 @@
-//! The messages between the UI thread and the engine worker.
+//! The messages between the UI thread and the engine worker, and between the
+//! engine worker and its helper (a second engine worker that answers part of
+//! a query on another core; see `RunPart`).
 //!
 //! Each message travels as a JSON string beside at most one binary payload: a
 //! browser `File` going in, Arrow IPC bytes (a transferable buffer) coming out.
@@ -9,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BoundValue, DatasetFormat, DatasetInfo, DatasetSource, StepKey, UserError};
 
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// At most this many rows of a step's result travel to the page for the grid.
 /// The engine keeps them all: charts and later steps read the whole result
@@ -96,6 +98,18 @@ pub enum Request {
     ExportParquet { request_id: u64, name: String },
     /// Panic inside the engine on purpose, to exercise crash recovery from tests.
     CrashForTesting { request_id: u64 },
+    /// From the engine worker to its helper: plan `sql` with `parts` partitions
+    /// and run partition `part` of each partial aggregate. The answer is
+    /// `PartDone`, with one Arrow IPC stream per partial aggregate beside it.
+    RunPart {
+        request_id: u64,
+        sql: String,
+        /// Placeholder values, as a step binds them.
+        #[serde(default)]
+        bindings: Vec<(String, BoundValue)>,
+        part: u32,
+        parts: u32,
+    },
 }
 
 impl Request {
@@ -109,6 +123,7 @@ impl Request {
             | Self::RetainSteps { request_id, .. }
             | Self::SetCrossFilter { request_id, .. }
             | Self::ExportParquet { request_id, .. }
+            | Self::RunPart { request_id, .. }
             | Self::CrashForTesting { request_id } => *request_id,
         }
     }
@@ -145,6 +160,8 @@ pub enum Response {
         request_id: u64,
         row_count: u64,
         elapsed_ms: f64,
+        /// How many workers ran it: 2 when the helper ran part of it.
+        workers: u32,
     },
     /// A step's result (rows or only its schema) travels beside this message as Arrow IPC.
     StepDone {
@@ -170,6 +187,12 @@ pub enum Response {
     Failed {
         request_id: u64,
         error: UserError,
+    },
+    /// A helper's partition of each partial aggregate; `fingerprint` is the
+    /// plan it ran, which must match the engine worker's own.
+    PartDone {
+        request_id: u64,
+        fingerprint: String,
     },
     /// The engine panicked; the worker is no longer usable and must be replaced.
     Crashed {
@@ -255,6 +278,13 @@ mod tests {
             Request::ExportParquet {
                 request_id: 9,
                 name: "t".into(),
+            },
+            Request::RunPart {
+                request_id: 10,
+                sql: "SELECT count(*) FROM t WHERE n > $n".into(),
+                bindings: vec![("n".into(), BoundValue::Number(2.0))],
+                part: 1,
+                parts: 2,
             },
         ];
         for request in requests {

@@ -41,6 +41,19 @@ pub fn post(response: &Response, buffer: Option<js_sys::ArrayBuffer>) {
     }
 }
 
+/// Posts a response with several buffers beside it, as an array, moved without a copy.
+pub fn post_buffers(response: &Response, buffers: Vec<js_sys::ArrayBuffer>) {
+    let message = Object::new();
+    let array: Array = buffers.into_iter().collect();
+    // Setting plain properties on a fresh object cannot fail.
+    let _ = Reflect::set(&message, &"json".into(), &response.to_json().into());
+    let _ = Reflect::set(&message, &"payload".into(), &array);
+    let result = scope().post_message_with_transfer(&message, &array);
+    if let Err(error) = result {
+        web_sys::console::error_2(&"meridian worker: could not post a message".into(), &error);
+    }
+}
+
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -73,12 +86,13 @@ pub fn start() {
     // The handler lives as long as the worker.
     on_message.forget();
 
+    let helper = crate::helper::Helper::if_useful();
     // One request at a time: the engine is not shared between concurrent tasks.
     wasm_bindgen_futures::spawn_local(async move {
         let mut engine = Engine::new();
         engine.hold_tables_in_memory(HELD_TABLES_BYTES);
         while let Some(incoming) = receiver.next().await {
-            crate::handle::handle(&mut engine, incoming).await;
+            crate::handle::handle(&mut engine, helper.as_ref(), incoming).await;
         }
     });
 

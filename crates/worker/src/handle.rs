@@ -1,20 +1,36 @@
 //! What the worker does with each request.
 
 use futures::TryStreamExt;
+use meridian_engine::datafusion::execution::SendableRecordBatchStream;
 use meridian_engine::{
     Engine, EngineError, LoadRequest, StepRun, first_rows, ipc_stream_from_batches,
 };
 use meridian_model::{
-    DatasetSource, ErrorKind, ROWS_SENT_TO_PAGE, Request, Response, Scope, UserError,
+    BoundValue, DatasetSource, ErrorKind, ROWS_SENT_TO_PAGE, Request, Response, Scope, UserError,
 };
 use wasm_bindgen::JsCast;
 
-use crate::browser::{Incoming, now_ms, post};
+use crate::browser::{Incoming, now_ms, post, post_buffers};
 use crate::file_store::file_store;
+use crate::helper::Helper;
 use crate::read::{self, Remote};
 
-pub async fn handle(engine: &mut Engine, incoming: Incoming) {
+/// Partitions of a query split with the helper: this worker's and the helper's.
+const PARTS: u32 = 2;
+
+pub async fn handle(engine: &mut Engine, helper: Option<&Helper>, incoming: Incoming) {
     let request_id = incoming.request.request_id();
+    // Registrations, renames and removals are made again in the helper once
+    // they have succeeded here, so both hold the same tables; but not a file
+    // too large to read whole, whose scan is bound by reading the `File`
+    // (measured: no faster split in two) while the helper would cost memory.
+    let mirror = match &incoming.request {
+        Request::Register { format, .. } if is_read_by_ranges(*format, &incoming.payload) => None,
+        Request::Register { .. } | Request::Rename { .. } | Request::Remove { .. } => {
+            helper.map(|helper| (helper, incoming.request.clone(), incoming.payload.clone()))
+        }
+        _ => None,
+    };
     let answer = match incoming.request {
         Request::Register {
             name,
@@ -44,21 +60,21 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
         Request::Query { sql, scope, .. } => {
             return post_result(
                 request_id,
-                query(engine, scope, &sql)
-                    .await
-                    .map(|(row_count, elapsed_ms, bytes)| {
-                        let done = Response::QueryDone {
-                            request_id,
-                            row_count,
-                            elapsed_ms,
-                        };
-                        (done, bytes)
-                    }),
+                query(engine, helper, scope, &sql).await.map(|answer| {
+                    let done = Response::QueryDone {
+                        request_id,
+                        row_count: answer.row_count,
+                        elapsed_ms: answer.elapsed_ms,
+                        workers: answer.workers,
+                    };
+                    let bytes = answer.bytes;
+                    (done, bytes)
+                }),
             );
         }
         Request::RunStep { call, .. } => {
             let started = now_ms();
-            let answer = step_answer(engine, StepRun::from(&call), call.send_rows).await;
+            let answer = step_answer(engine, helper, StepRun::from(&call), call.send_rows).await;
             return post_result(
                 request_id,
                 answer.map(|(row_count, cached, bytes)| {
@@ -97,10 +113,32 @@ pub async fn handle(engine: &mut Engine, incoming: Incoming) {
                     .map_err(|e| e.to_user_error()),
             );
         }
+        Request::RunPart {
+            sql,
+            bindings,
+            part,
+            parts,
+            ..
+        } => {
+            match run_part(engine, &sql, &bindings, part, parts).await {
+                Ok((fingerprint, buffers)) => post_buffers(
+                    &Response::PartDone {
+                        request_id,
+                        fingerprint,
+                    },
+                    buffers,
+                ),
+                Err(error) => post(&Response::Failed { request_id, error }, None),
+            }
+            return;
+        }
         Request::CrashForTesting { .. } => {
             panic!("the engine was asked to crash, to test recovery");
         }
     };
+    if let (Ok(_), Some((helper, request, payload))) = (&answer, mirror) {
+        helper.mirror(request, payload);
+    }
     let response = answer.unwrap_or_else(|error| Response::Failed { request_id, error });
     post(&response, None);
 }
@@ -116,16 +154,36 @@ fn post_result(request_id: u64, result: Result<(Response, Vec<u8>), UserError>) 
     }
 }
 
+/// A query's answer as it leaves the worker.
+struct QueryAnswer {
+    row_count: u64,
+    elapsed_ms: f64,
+    /// 2 when the helper ran part of it.
+    workers: u32,
+    /// The result as one Arrow IPC stream.
+    bytes: Vec<u8>,
+}
+
 async fn query(
     engine: &mut Engine,
+    helper: Option<&Helper>,
     scope: Scope,
     sql: &str,
-) -> Result<(u64, f64, Vec<u8>), UserError> {
+) -> Result<QueryAnswer, UserError> {
     let started = now_ms();
-    let stream = engine
-        .execute_in(scope, sql)
-        .await
-        .map_err(|e| e.to_user_error())?;
+    let (stream, workers) = match split_with_helper(engine, helper, scope, sql, &[]).await {
+        Some(split) => {
+            let (stream, helped) = split.map_err(|e| e.to_user_error())?;
+            (stream, if helped { 2 } else { 1 })
+        }
+        None => (
+            engine
+                .execute_in(scope, sql)
+                .await
+                .map_err(|e| e.to_user_error())?,
+            1,
+        ),
+    };
     let schema = stream.schema();
     let batches: Vec<_> = stream
         .try_collect()
@@ -134,16 +192,110 @@ async fn query(
     let elapsed_ms = now_ms() - started;
     let row_count = batches.iter().map(|b| b.num_rows() as u64).sum();
     let bytes = ipc_stream_from_batches(&schema, &batches).map_err(|e| e.to_user_error())?;
-    Ok((row_count, elapsed_ms, bytes))
+    Ok(QueryAnswer {
+        row_count,
+        elapsed_ms,
+        workers,
+        bytes,
+    })
+}
+
+/// The query answered with the helper, each running one partition of its
+/// partial aggregates, and whether the helper's partition came from the helper
+/// (else this worker ran both). `None` when it is not split (no helper, a
+/// cross-filtered scope, nothing to split, tables the helper does not hold).
+/// Planning errors are left to the ordinary path, which reports them as ever.
+async fn split_with_helper(
+    engine: &Engine,
+    helper: Option<&Helper>,
+    scope: Scope,
+    sql: &str,
+    bindings: &[(String, BoundValue)],
+) -> Option<Result<(SendableRecordBatchStream, bool), EngineError>> {
+    let helper = helper?;
+    if scope != Scope::Whole || !helper.is_ready() {
+        return None;
+    }
+    // Planning twice costs a multi-way join some milliseconds in wasm: a
+    // query found not splittable is not planned for splitting again.
+    let key = format!("{sql}\u{0}{bindings:?}");
+    if helper.is_unsplittable(&key) {
+        return None;
+    }
+    let split = match engine.plan_split(sql, bindings, PARTS as usize).await {
+        Ok(Some(split)) => split,
+        Ok(None) => {
+            helper.remember_unsplittable(key);
+            return None;
+        }
+        Err(_) => return None,
+    };
+    if !helper.holds(split.tables()) {
+        return None;
+    }
+    let theirs = helper.run_part(sql, bindings, 1, PARTS);
+    Some(
+        async {
+            let mine = split.run_part(0).await?;
+            let theirs = match theirs.await {
+                Some(part) if part.fingerprint == split.fingerprint() => {
+                    split.decode_part(&part.streams).ok()
+                }
+                _ => None,
+            };
+            let helped = theirs.is_some();
+            // The helper could not answer: this worker runs its partition too.
+            let theirs = match theirs {
+                Some(part) => part,
+                None => split.run_part(1).await?,
+            };
+            Ok((split.finish(vec![mine, theirs])?, helped))
+        }
+        .await,
+    )
+}
+
+/// The helper's side: partition `part` of each partial aggregate of `sql`, as
+/// Arrow IPC buffers, with the plan's fingerprint.
+async fn run_part(
+    engine: &Engine,
+    sql: &str,
+    bindings: &[(String, BoundValue)],
+    part: u32,
+    parts: u32,
+) -> Result<(String, Vec<js_sys::ArrayBuffer>), UserError> {
+    let split = engine
+        .plan_split(sql, bindings, parts as usize)
+        .await
+        .map_err(|e| e.to_user_error())?
+        .ok_or_else(|| {
+            UserError::new(
+                ErrorKind::Internal,
+                "The helper found nothing to split in this query (this is a bug in Meridian).",
+            )
+        })?;
+    let batches = split
+        .run_part(part as usize)
+        .await
+        .map_err(|e| e.to_user_error())?;
+    let streams = split.encode_part(&batches).map_err(|e| e.to_user_error())?;
+    let buffers = streams
+        .iter()
+        .map(|bytes| js_sys::Uint8Array::from(bytes.as_slice()).buffer())
+        .collect();
+    Ok((split.fingerprint().to_string(), buffers))
 }
 
 /// Runs (or finds) a step; its rows, or only its schema, as Arrow IPC.
 async fn step_answer(
     engine: &mut Engine,
+    helper: Option<&Helper>,
     run: StepRun<'_>,
     send_rows: bool,
 ) -> Result<(u64, bool, Vec<u8>), UserError> {
-    let (result, cached) = engine.run_step(run).await.map_err(|e| e.to_user_error())?;
+    let (result, cached) = run_step(engine, helper, run)
+        .await
+        .map_err(|e| e.to_user_error())?;
     let row_count = result.batches.iter().map(|b| b.num_rows() as u64).sum();
     let rows = if send_rows {
         first_rows(&result.batches, ROWS_SENT_TO_PAGE)
@@ -152,6 +304,26 @@ async fn step_answer(
     };
     let bytes = ipc_stream_from_batches(&result.schema, &rows).map_err(|e| e.to_user_error())?;
     Ok((row_count, cached, bytes))
+}
+
+/// Runs a step, with the helper when its query splits; or finds its result held.
+async fn run_step(
+    engine: &mut Engine,
+    helper: Option<&Helper>,
+    run: StepRun<'_>,
+) -> Result<(meridian_engine::StepResult, bool), EngineError> {
+    if let Some(held) = engine.held_step(&run).await? {
+        return Ok((held, true));
+    }
+    let Some(split) = split_with_helper(engine, helper, run.scope, run.sql, run.bindings).await
+    else {
+        return engine.run_step(run).await;
+    };
+    let (stream, _) = split?;
+    let schema = stream.schema();
+    let batches = stream.try_collect().await.map_err(EngineError::Execution)?;
+    let result = engine.keep_step(&run, schema, batches).await?;
+    Ok((result, false))
 }
 
 async fn register(
@@ -180,9 +352,7 @@ async fn register(
                     format!("The file '{file_name}' did not reach the engine (this is a bug in Meridian)."),
                 )
             })?;
-            if format == meridian_model::DatasetFormat::Parquet
-                && file.size() as u64 > FILE_READ_WHOLE_BYTES
-            {
+            if is_read_by_ranges(format, &file) {
                 let request = LoadRequest {
                     name,
                     format,
@@ -231,6 +401,17 @@ async fn register(
 /// Either way the engine then holds the table decoded when it fits its budget,
 /// and lets go of the file's bytes.
 const FILE_READ_WHOLE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Whether `payload` is a chosen Parquet file too large to read whole.
+fn is_read_by_ranges(
+    format: meridian_model::DatasetFormat,
+    payload: &wasm_bindgen::JsValue,
+) -> bool {
+    format == meridian_model::DatasetFormat::Parquet
+        && payload
+            .dyn_ref::<web_sys::File>()
+            .is_some_and(|file| file.size() as u64 > FILE_READ_WHOLE_BYTES)
+}
 
 /// A large Parquet file a person chose stays on disk: it is hashed piece by piece
 /// (so a reload can find it again) and read by ranges as queries need it.

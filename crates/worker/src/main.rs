@@ -11,6 +11,8 @@ mod file_store;
 #[cfg(target_arch = "wasm32")]
 mod handle;
 #[cfg(target_arch = "wasm32")]
+mod helper;
+#[cfg(target_arch = "wasm32")]
 mod http_store;
 #[cfg(target_arch = "wasm32")]
 mod read;

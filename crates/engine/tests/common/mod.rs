@@ -3,6 +3,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod split;
+
 use bytes::Bytes;
 use meridian_engine::Engine;
 use meridian_engine::LoadRequest;

@@ -1,0 +1,379 @@
+//! The engine worker's helper: a second engine worker on the other core.
+//!
+//! The helper is the same worker script started by the engine worker, told
+//! apart by its name. It is sent every registration, rename and removal the
+//! engine worker made (after the engine worker made it), so both hold the same
+//! tables; a query over those tables is then planned by both, and the helper
+//! runs its partition of each partial aggregate while the engine worker runs
+//! its own (see the engine's `split` module). Whatever goes wrong with the
+//! helper (not started yet, still loading, planned differently, failed,
+//! crashed) only means the engine worker runs that partition itself.
+//!
+//! The helper starts with the first table sent to it, so a page that loads
+//! nothing for it (only a file too large to read whole) pays nothing for it.
+//! A crashed helper is replaced and sent the same registrations again, a few
+//! times at most, so a table too large for two copies does not crash it forever.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use js_sys::{Array, Object, Reflect};
+use meridian_model::{BoundValue, Request, Response};
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker, WorkerOptions};
+
+/// The name a helper is started with, so it knows not to start one itself.
+pub const HELPER_NAME: &str = "meridian-helper";
+
+/// The name that asks an engine worker to work alone (the benchmark compares).
+pub const ALONE_NAME: &str = "meridian-engine-alone";
+
+/// Replacements after crashes before the engine worker carries on alone.
+const MAX_RESTARTS: u32 = 3;
+
+/// Queries remembered as not splittable, at most; then the memory starts over.
+const MAX_UNSPLITTABLE: usize = 256;
+
+/// A partition the helper ran: the plan it ran, and one Arrow IPC stream per share.
+pub struct HelperPart {
+    pub fingerprint: String,
+    pub streams: Vec<Vec<u8>>,
+}
+
+/// The engine worker's handle on its helper; cheap to clone.
+#[derive(Clone)]
+pub struct Helper {
+    state: Rc<RefCell<State>>,
+}
+
+#[derive(Default)]
+struct State {
+    worker: Option<Worker>,
+    /// Started once; after too many crashes it is not started again.
+    started: bool,
+    ready: bool,
+    restarts: u32,
+    next_request_id: u64,
+    /// What the helper was sent to hold its tables, in order, to send again
+    /// to a replacement.
+    log: Vec<(Request, JsValue)>,
+    /// The tables the helper was sent, under their current names.
+    sent: BTreeSet<String>,
+    /// Forwarded requests not answered yet, by the helper's request id.
+    unanswered: BTreeMap<u64, Request>,
+    /// The tables the helper said it holds.
+    tables: BTreeSet<String>,
+    /// Queries (with their bindings) whose plans were found not splittable
+    /// over the tables as they are, so running one again plans it once.
+    unsplittable: BTreeSet<String>,
+    /// Partitions asked for and not answered yet.
+    waiting: BTreeMap<u64, oneshot::Sender<Option<HelperPart>>>,
+    /// The handlers live as long as their worker.
+    handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl Helper {
+    /// A helper to start with its first table, or `None` where one would not
+    /// help: a helper itself, an engine asked to work alone, or a machine with
+    /// one core.
+    pub fn if_useful() -> Option<Self> {
+        let scope = crate::browser::scope();
+        let name = scope.name();
+        if name == HELPER_NAME || name == ALONE_NAME {
+            return None;
+        }
+        if scope.navigator().hardware_concurrency() < 2.0 {
+            return None;
+        }
+        Some(Self {
+            state: Rc::new(RefCell::new(State::default())),
+        })
+    }
+
+    fn spawn(&self) {
+        let script = crate::browser::scope().location().href();
+        let options = WorkerOptions::new();
+        options.set_name(HELPER_NAME);
+        let worker = match Worker::new_with_options(&script, &options) {
+            Ok(worker) => worker,
+            Err(error) => {
+                web_sys::console::warn_2(
+                    &"meridian worker: no helper, queries use one core:".into(),
+                    &error,
+                );
+                return;
+            }
+        };
+        let on_message = {
+            let helper = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                helper.receive(event.unchecked_into::<MessageEvent>().data());
+            })
+        };
+        let on_error = {
+            let helper = self.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |_event: JsValue| {
+                helper.replace("it stopped with an error");
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let mut state = self.state.borrow_mut();
+        state.handlers = vec![on_message, on_error];
+        state.worker = Some(worker);
+        state.started = true;
+    }
+
+    /// Sends the helper a registration the engine worker made, or a rename or
+    /// removal of a table it was sent; starts the helper with its first table.
+    pub fn mirror(&self, request: Request, payload: JsValue) {
+        let start = {
+            let mut state = self.state.borrow_mut();
+            let concerns_helper = match &request {
+                Request::Register { name, .. } => state.sent.insert(name.clone()),
+                Request::Rename { from, to, .. } => {
+                    state.sent.remove(from) && state.sent.insert(to.clone())
+                }
+                Request::Remove { name, .. } => state.sent.remove(name),
+                _ => false,
+            };
+            if !concerns_helper {
+                return;
+            }
+            // Other tables may plan otherwise.
+            state.unsplittable.clear();
+            state.log.push((request.clone(), payload.clone()));
+            if state.ready {
+                state.send(request, &payload);
+            }
+            !state.started
+        };
+        if start {
+            self.spawn();
+        }
+    }
+
+    /// Whether the helper is running and has loaded everything it was sent
+    /// (else it would answer late, or over other tables).
+    pub fn is_ready(&self) -> bool {
+        let state = self.state.borrow();
+        state.ready && state.unanswered.is_empty()
+    }
+
+    /// Whether the helper is ready and holds every one of `tables`.
+    pub fn holds(&self, tables: &BTreeSet<String>) -> bool {
+        self.is_ready() && tables.is_subset(&self.state.borrow().tables)
+    }
+
+    /// Whether the query `key` (its SQL and bindings) was found not
+    /// splittable over the tables as they are.
+    pub fn is_unsplittable(&self, key: &str) -> bool {
+        self.state.borrow().unsplittable.contains(key)
+    }
+
+    /// Remembers that the query `key` is not splittable over these tables.
+    pub fn remember_unsplittable(&self, key: String) {
+        let mut state = self.state.borrow_mut();
+        if state.unsplittable.len() >= MAX_UNSPLITTABLE {
+            state.unsplittable.clear();
+        }
+        state.unsplittable.insert(key);
+    }
+
+    /// Asks the helper for partition `part` of `parts` of `sql`; resolves to
+    /// `None` if the helper cannot answer.
+    pub fn run_part(
+        &self,
+        sql: &str,
+        bindings: &[(String, BoundValue)],
+        part: u32,
+        parts: u32,
+    ) -> impl Future<Output = Option<HelperPart>> + use<> {
+        let (sender, receiver) = oneshot::channel();
+        {
+            let mut state = self.state.borrow_mut();
+            let request_id = state.take_request_id();
+            let request = Request::RunPart {
+                request_id,
+                sql: sql.to_string(),
+                bindings: bindings.to_vec(),
+                part,
+                parts,
+            };
+            if state.post(&request, &JsValue::UNDEFINED) {
+                state.waiting.insert(request_id, sender);
+            }
+        }
+        async move { receiver.await.ok().flatten() }
+    }
+
+    fn receive(&self, data: JsValue) {
+        let json = Reflect::get(&data, &"json".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let Ok(response) = Response::from_json(&json) else {
+            return;
+        };
+        let mut state = self.state.borrow_mut();
+        match response {
+            Response::Ready { .. } => {
+                state.ready = true;
+                let log = state.log.clone();
+                for (request, payload) in log {
+                    state.send(request, &payload);
+                }
+            }
+            Response::Registered {
+                request_id,
+                dataset,
+            } => {
+                state.unanswered.remove(&request_id);
+                state.tables.insert(dataset.name);
+            }
+            Response::Renamed {
+                request_id,
+                dataset,
+            } => {
+                if let Some(Request::Rename { from, .. }) = state.unanswered.remove(&request_id) {
+                    state.tables.remove(&from);
+                }
+                state.tables.insert(dataset.name);
+            }
+            Response::Removed { request_id, name } => {
+                state.unanswered.remove(&request_id);
+                state.tables.remove(&name);
+            }
+            Response::PartDone {
+                request_id,
+                fingerprint,
+            } => {
+                if let Some(sender) = state.waiting.remove(&request_id) {
+                    let streams = Reflect::get(&data, &"payload".into())
+                        .ok()
+                        .map(|payload| {
+                            Array::from(&payload)
+                                .iter()
+                                .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let _ = sender.send(Some(HelperPart {
+                        fingerprint,
+                        streams,
+                    }));
+                }
+            }
+            Response::Failed { request_id, .. } => {
+                // A table the helper could not take is one it does not hold.
+                match state.unanswered.remove(&request_id) {
+                    Some(Request::Rename { from, .. }) => {
+                        state.tables.remove(&from);
+                    }
+                    Some(Request::Remove { name, .. }) => {
+                        state.tables.remove(&name);
+                    }
+                    _ => {}
+                }
+                if let Some(sender) = state.waiting.remove(&request_id) {
+                    let _ = sender.send(None);
+                }
+            }
+            Response::Crashed { .. } => {
+                drop(state);
+                self.replace("it crashed");
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends a broken helper and starts another, which is sent the tables again.
+    fn replace(&self, why: &str) {
+        let restart = {
+            let mut state = self.state.borrow_mut();
+            if let Some(worker) = state.worker.take() {
+                worker.terminate();
+            }
+            state.ready = false;
+            state.unanswered.clear();
+            state.tables.clear();
+            // Dropping the senders tells every waiting query to run its part itself.
+            state.waiting.clear();
+            state.restarts += 1;
+            state.restarts <= MAX_RESTARTS
+        };
+        web_sys::console::warn_1(
+            &format!(
+                "meridian worker: the helper was lost ({why}); {}",
+                if restart {
+                    "starting another"
+                } else {
+                    "queries use one core from now on"
+                }
+            )
+            .into(),
+        );
+        if restart {
+            self.spawn();
+        }
+    }
+}
+
+impl State {
+    fn take_request_id(&mut self) -> u64 {
+        self.next_request_id += 1;
+        self.next_request_id
+    }
+
+    /// Sends a logged request under a fresh id and remembers it until answered.
+    fn send(&mut self, request: Request, payload: &JsValue) {
+        let request_id = self.take_request_id();
+        let request = with_request_id(request, request_id);
+        if self.post(&request, payload) {
+            self.unanswered.insert(request_id, request);
+        }
+    }
+
+    fn post(&self, request: &Request, payload: &JsValue) -> bool {
+        let Some(worker) = &self.worker else {
+            return false;
+        };
+        let message = Object::new();
+        // Setting plain properties on a fresh object cannot fail.
+        let _ = Reflect::set(&message, &"json".into(), &request.to_json().into());
+        if !payload.is_undefined() {
+            let _ = Reflect::set(&message, &"payload".into(), payload);
+        }
+        worker.post_message(&message).is_ok()
+    }
+}
+
+/// The same request under another id.
+fn with_request_id(request: Request, id: u64) -> Request {
+    match request {
+        Request::Register {
+            name,
+            format,
+            source,
+            ..
+        } => Request::Register {
+            request_id: id,
+            name,
+            format,
+            source,
+        },
+        Request::Rename { from, to, .. } => Request::Rename {
+            request_id: id,
+            from,
+            to,
+        },
+        Request::Remove { name, .. } => Request::Remove {
+            request_id: id,
+            name,
+        },
+        other => other,
+    }
+}

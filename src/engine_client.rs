@@ -556,6 +556,8 @@ impl EngineClient {
             }
             // Only a helper sends this, to the engine worker that started it.
             Response::PartDone { .. } => {}
+            // Only a benchmark asks for this; the app never does.
+            Response::Settled { .. } => {}
             Response::Failed { request_id, error } => match self.take_pending(request_id) {
                 Some(Pending::Query(sender)) => {
                     let _ = sender.send(Err(error));

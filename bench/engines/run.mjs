@@ -48,6 +48,16 @@ const SETS = CHECK
 /** The engines, each in a browser of its own; the first two speak Meridian's SQL. */
 const ENGINES = ['meridian', 'meridian-alone', 'duckdb'];
 const dialect = (which) => (which === 'duckdb' ? 'duckdb' : 'meridian');
+/**
+ * The name Meridian's engine worker is started with, which it reads: one worker alone, or (in the
+ * check, whose tables are small) a helper that takes part in any query it can, so the two-worker
+ * path is proven on them; otherwise none, as the app starts it.
+ */
+function workerName(which) {
+  if (which === 'meridian-alone') return 'meridian-engine-alone';
+  if (which === 'meridian' && CHECK) return 'meridian-engine-split-any';
+  return null;
+}
 
 const dataRoot = resolve(process.env.BENCH_DATA ?? join(tmpdir(), 'meridian-bench'));
 
@@ -193,7 +203,7 @@ async function openEngine(which, server) {
   await page.goto(`${server.url}/page/index.html`);
   await page.waitForFunction(() => window.harnessReady === true);
   const baseline = browserMemory.rss(pid);
-  const started = await page.evaluate((w) => window.harness.start(w), which);
+  const started = await page.evaluate(([w, name]) => window.harness.start(w, name), [which, workerName(which)]);
   return { which, browser, page, pid, errors, baseline, started, peak: baseline };
 }
 
@@ -295,7 +305,7 @@ async function main() {
       sets.push(await benchSet(set, server, engines));
       // A new data set starts from fresh engines, so the first set's tables do not weigh on the second.
       if (set !== SETS.at(-1)) {
-        for (const engine of engines) await engine.page.evaluate((w) => window.harness.restart(w), engine.which);
+        for (const engine of engines) await engine.page.evaluate(([w, name]) => window.harness.restart(w, name), [engine.which, workerName(engine.which)]);
       }
     }
     for (const engine of engines) {

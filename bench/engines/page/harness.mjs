@@ -27,17 +27,20 @@ function plainValue(value, type) {
 }
 
 class MeridianEngine {
-  /** `alone`: the engine worker starts no helper, so every query runs on one core. */
-  constructor(alone) {
-    this.alone = alone;
+  /**
+   * `workerName`: the engine worker's name, which the worker reads (crates/worker/src/helper.rs):
+   * 'meridian-engine-alone' starts no helper, so every query runs on one core;
+   * 'meridian-engine-split-any' splits queries however few rows they read. None: as the app runs it.
+   */
+  constructor(workerName) {
+    this.workerName = workerName;
     this.nextId = 1;
     this.waiting = new Map();
   }
 
   async start() {
     const started = performance.now();
-    // The same name the worker checks for (crates/worker/src/helper.rs, ALONE_NAME).
-    const options = this.alone ? { name: 'meridian-engine-alone' } : {};
+    const options = this.workerName ? { name: this.workerName } : {};
     this.worker = new Worker('/meridian/meridian-worker_loader.js', options);
     const ready = new Promise((resolve, reject) => {
       this.onReady = resolve;
@@ -87,6 +90,8 @@ class MeridianEngine {
       );
       datasets.push(message.dataset);
     }
+    // The helper loads the same tables after the engine worker: done when both are.
+    await this.ask({ type: 'settle' });
     return datasets;
   }
 
@@ -150,15 +155,15 @@ class DuckdbEngine {
 let engine = null;
 
 window.harness = {
-  /** `which`: 'meridian' (with its helper worker), 'meridian-alone' (one worker) or 'duckdb'. */
-  async start(which) {
-    engine = which === 'duckdb' ? new DuckdbEngine() : new MeridianEngine(which === 'meridian-alone');
+  /** `which`: 'duckdb' or Meridian, whose worker is named `workerName` (see MeridianEngine). */
+  async start(which, workerName) {
+    engine = which === 'duckdb' ? new DuckdbEngine() : new MeridianEngine(workerName);
     return engine.start();
   },
   /** Ends the engine (its worker and memory) and starts a fresh one. */
-  async restart(which) {
+  async restart(which, workerName) {
     await engine.stop();
-    return window.harness.start(which);
+    return window.harness.start(which, workerName);
   },
   async load(tables) {
     const started = performance.now();

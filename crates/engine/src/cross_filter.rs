@@ -68,11 +68,10 @@ impl Engine {
 
     async fn build_filtered(&self, filter: &CrossFilter) -> Result<FilteredSession, EngineError> {
         // Same configuration and object stores (the runtime), tables of its own.
-        let context = SessionContext::new_with_config_rt(
+        let context = crate::session::session_with_extensions(
             self.context.copied_config(),
             self.context.runtime_env(),
         );
-        crate::session::install_functions(&context);
         let mut tables = Vec::new();
         for name in self.datasets.keys() {
             let provider = self

@@ -5,7 +5,10 @@
 //! It answers SQL with a stream of Arrow record batches and explains failures as
 //! [`EngineError`]s that turn into sentences with a position in the SQL.
 
+mod analyze_in_task;
 mod cross_filter;
+mod decimal_arithmetic;
+mod decimal_rule;
 mod error;
 mod export;
 mod hold;
@@ -15,6 +18,7 @@ mod session;
 mod split;
 mod steps;
 mod utc_date_trunc;
+mod window_rule;
 
 pub use datafusion;
 pub use datafusion::arrow;

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::execution::session_state::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::TryStreamExt;
 use meridian_model::{DatasetInfo, dataset::validate_table_name};
@@ -54,8 +56,7 @@ impl Engine {
         // Skip row groups and pages by their statistics, and filter while decoding.
         options.execution.parquet.pushdown_filters = true;
         options.execution.parquet.reorder_filters = true;
-        let context = SessionContext::new_with_config(config);
-        install_functions(&context);
+        let context = session_with_extensions(config, Arc::new(RuntimeEnv::default()));
         let memory = Arc::new(InMemory::new());
         // Always a valid URL literal; registering cannot fail.
         if let Ok(url) = Url::parse(MEMORY_STORE_URL) {
@@ -92,7 +93,9 @@ impl Engine {
     /// Dropping the stream stops the query.
     pub async fn execute(&self, sql: &str) -> Result<SendableRecordBatchStream, EngineError> {
         let frame = self.context.sql(sql).await.map_err(EngineError::sql)?;
-        frame.execute_stream().await.map_err(EngineError::sql)
+        crate::analyze_in_task::execute_frame(frame)
+            .await
+            .map_err(EngineError::sql)
     }
 
     /// Like [`Engine::execute`], over the tables of `scope`.
@@ -103,7 +106,9 @@ impl Engine {
     ) -> Result<SendableRecordBatchStream, EngineError> {
         let (context, _) = self.session_for(scope).await?;
         let frame = context.sql(sql).await.map_err(EngineError::sql)?;
-        frame.execute_stream().await.map_err(EngineError::sql)
+        crate::analyze_in_task::execute_frame(frame)
+            .await
+            .map_err(EngineError::sql)
     }
 
     /// Runs `sql` to the end and returns every batch with the result schema.
@@ -171,9 +176,23 @@ impl Engine {
     }
 }
 
-/// Meridian's versions of built-in functions, in place of DataFusion's.
-pub(crate) fn install_functions(context: &SessionContext) {
+/// A session with `config` over `runtime` (its object stores), with
+/// Meridian's versions of built-in functions, operators and window operators
+/// in place of DataFusion's.
+pub(crate) fn session_with_extensions(
+    config: SessionConfig,
+    runtime: Arc<RuntimeEnv>,
+) -> SessionContext {
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_runtime_env(runtime)
+        .with_default_features()
+        .with_optimizer_rule(Arc::new(crate::decimal_rule::FastDecimalArithmetic))
+        .with_physical_optimizer_rule(Arc::new(crate::window_rule::WholePartitionWindows))
+        .build();
+    let context = SessionContext::new_with_state(state);
     context.register_udf(crate::utc_date_trunc::UtcDateTrunc::udf());
+    context
 }
 
 /// Rows per batch. In the browser one thread does everything, and larger

@@ -52,6 +52,7 @@ pub struct SplitQuery {
     shares: Vec<Arc<dyn ExecutionPlan>>,
     engines: usize,
     tables: BTreeSet<String>,
+    rows_scanned: Option<u64>,
     fingerprint: String,
     task: Arc<TaskContext>,
 }
@@ -113,14 +114,27 @@ impl Engine {
             .map(|share| displayable(share.as_ref()).indent(true).to_string())
             .collect::<Vec<_>>()
             .join("\n");
+        let rows_scanned = tables.iter().map(|table| self.table_rows(table)).sum();
         Ok(Some(SplitQuery {
             plan,
             shares,
             engines,
+            rows_scanned,
             tables,
             fingerprint,
             task: Arc::new(TaskContext::from(&state)),
         }))
+    }
+}
+
+impl Engine {
+    /// The rows of a registered table or of a step's result.
+    fn table_rows(&self, name: &str) -> Option<u64> {
+        if let Some(dataset) = self.datasets.get(name) {
+            return Some(dataset.row_count);
+        }
+        let step = self.steps.get(name)?;
+        Some(step.batches.iter().map(|b| b.num_rows() as u64).sum())
     }
 }
 
@@ -138,6 +152,14 @@ impl SplitQuery {
     /// How many shares the plan has (each answered by every engine).
     pub fn share_count(&self) -> usize {
         self.shares.len()
+    }
+
+    /// How many rows the query's tables hold together (each counted once,
+    /// however often the query reads it); `None` when one of them is not a
+    /// registered table or step. Splitting a small scan costs more than it
+    /// saves, and this is what tells.
+    pub fn rows_scanned(&self) -> Option<u64> {
+        self.rows_scanned
     }
 
     /// Runs engine `engine`'s partition of every share.

@@ -62,7 +62,9 @@ impl Engine {
         let (state, plan) = frame.into_parts();
         let plan = bind_parameters(plan, run.bindings)?;
         let frame = DataFrame::new(state, plan);
-        let stream = frame.execute_stream().await.map_err(EngineError::sql)?;
+        let stream = crate::analyze_in_task::execute_frame(frame)
+            .await
+            .map_err(EngineError::sql)?;
         let schema = stream.schema();
         let batches: Vec<RecordBatch> =
             stream.try_collect().await.map_err(EngineError::execution)?;

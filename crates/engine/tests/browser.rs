@@ -20,6 +20,21 @@ async fn tables_held_in_memory_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn decimal_arithmetic_in_the_browser() {
+    common::decimal_arithmetic_answers_as_datafusion_does().await;
+}
+
+#[wasm_bindgen_test]
+async fn windows_in_the_browser() {
+    common::windows_answer_as_datafusion_does().await;
+}
+
+#[wasm_bindgen_test]
+async fn explain_analyze_in_the_browser() {
+    common::explain_analyze_measures_the_plan().await;
+}
+
+#[wasm_bindgen_test]
 async fn a_bad_file_in_the_browser() {
     common::a_bad_file_names_itself_and_spares_the_others().await;
 }

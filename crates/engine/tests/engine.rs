@@ -21,6 +21,21 @@ async fn held_in_memory() {
 }
 
 #[tokio::test]
+async fn decimal_arithmetic() {
+    decimal_arithmetic_answers_as_datafusion_does().await;
+}
+
+#[tokio::test]
+async fn windows() {
+    windows_answer_as_datafusion_does().await;
+}
+
+#[tokio::test]
+async fn explain_analyze() {
+    explain_analyze_measures_the_plan().await;
+}
+
+#[tokio::test]
 async fn bad_file() {
     a_bad_file_names_itself_and_spares_the_others().await;
 }

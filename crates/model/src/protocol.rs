@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{BoundValue, DatasetFormat, DatasetInfo, DatasetSource, StepKey, UserError};
 
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// At most this many rows of a step's result travel to the page for the grid.
 /// The engine keeps them all: charts and later steps read the whole result
@@ -110,6 +110,10 @@ pub enum Request {
         part: u32,
         parts: u32,
     },
+    /// Answered with `Settled` once the helper, if there is one, holds every
+    /// table sent to it (or was given up), so that what follows runs with
+    /// both cores free: a benchmark times queries after it.
+    Settle { request_id: u64 },
 }
 
 impl Request {
@@ -124,6 +128,7 @@ impl Request {
             | Self::SetCrossFilter { request_id, .. }
             | Self::ExportParquet { request_id, .. }
             | Self::RunPart { request_id, .. }
+            | Self::Settle { request_id }
             | Self::CrashForTesting { request_id } => *request_id,
         }
     }
@@ -193,6 +198,12 @@ pub enum Response {
     PartDone {
         request_id: u64,
         fingerprint: String,
+    },
+    /// Nothing of the helper's is loading any more; `workers` hold the tables
+    /// (2 with a helper, 1 without).
+    Settled {
+        request_id: u64,
+        workers: u32,
     },
     /// The engine panicked; the worker is no longer usable and must be replaced.
     Crashed {
@@ -286,6 +297,7 @@ mod tests {
                 part: 1,
                 parts: 2,
             },
+            Request::Settle { request_id: 11 },
         ];
         for request in requests {
             let decoded = Request::from_json(&request.to_json()).expect("round trip");

@@ -132,6 +132,19 @@ pub async fn handle(engine: &mut Engine, helper: Option<&Helper>, incoming: Inco
             }
             return;
         }
+        Request::Settle { .. } => {
+            let workers = match helper {
+                Some(helper) => {
+                    helper.settled().await;
+                    if helper.is_ready() { 2 } else { 1 }
+                }
+                None => 1,
+            };
+            Ok(Response::Settled {
+                request_id,
+                workers,
+            })
+        }
         Request::CrashForTesting { .. } => {
             panic!("the engine was asked to crash, to test recovery");
         }
@@ -230,6 +243,11 @@ async fn split_with_helper(
         }
         Err(_) => return None,
     };
+    // Remembered too: the memory is cleared when the tables change.
+    if !helper.is_worth_splitting(split.rows_scanned()) {
+        helper.remember_unsplittable(key);
+        return None;
+    }
     if !helper.holds(split.tables()) {
         return None;
     }

@@ -470,3 +470,186 @@ async fn refuses_to_load(engine: &mut Engine, request: LoadRequest, bytes: Bytes
     assert!(error.message.starts_with(message), "{}", error.message);
     assert!(engine.dataset(&name).is_none());
 }
+
+/// Decimal `+`, `-` and `*` answer as DataFusion's own operators do, with the
+/// same column names and types, on small values (computed in 64 bits) and on
+/// values whose products need 128 (computed by Arrow), and the engine's plan
+/// does use its fast functions.
+pub async fn decimal_arithmetic_answers_as_datafusion_does() {
+    use std::sync::Arc;
+
+    use meridian_engine::arrow::array::{Decimal128Array, Int32Array, RecordBatch};
+    use meridian_engine::arrow::datatypes::{DataType, Field, Schema};
+    use meridian_engine::datafusion::datasource::MemTable;
+    use meridian_engine::datafusion::prelude::SessionContext;
+
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int32, false),
+        Field::new("price", DataType::Decimal128(15, 2), true),
+        Field::new("discount", DataType::Decimal128(15, 2), true),
+        Field::new("tax", DataType::Decimal128(15, 2), false),
+        Field::new("big", DataType::Decimal128(38, 2), true),
+    ]));
+    let decimals = |values: Vec<Option<i128>>, precision: u8| {
+        Arc::new(
+            Decimal128Array::from(values)
+                .with_precision_and_scale(precision, 2)
+                .unwrap(),
+        )
+    };
+    let batch = |ids: Vec<i32>, price, discount, tax, big| {
+        RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Int32Array::from(ids)),
+                decimals(price, 15),
+                decimals(discount, 15),
+                decimals(tax, 15),
+                decimals(big, 38),
+            ],
+        )
+        .unwrap()
+    };
+    let small = batch(
+        vec![1, 2, 3, 4],
+        vec![Some(10_499_900), None, Some(-12_345), Some(1)],
+        vec![Some(6), Some(10), None, Some(100)],
+        vec![Some(8), Some(0), Some(2), Some(1)],
+        vec![Some(1), None, Some(-5), Some(7)],
+    );
+    // Products of `big` overflow 64 bits, so this batch takes Arrow's path.
+    let large = batch(
+        vec![5, 6],
+        vec![Some(9_999_999_999_999), Some(-9_999_999_999_999)],
+        vec![Some(99), Some(-1)],
+        vec![Some(7), Some(3)],
+        vec![Some(900_000_000_000_000_000), Some(-3)],
+    );
+    let table = || {
+        Arc::new(
+            MemTable::try_new(schema.clone(), vec![vec![small.clone(), large.clone()]]).unwrap(),
+        )
+    };
+    let ours = Engine::new();
+    ours.context().register_table("prices", table()).unwrap();
+    let theirs = SessionContext::new();
+    theirs.register_table("prices", table()).unwrap();
+
+    let queries = [
+        "SELECT id, price * (1 - discount), price * (1 - discount) * (1 + tax), price + tax, \
+         price - discount, discount - 0.5, big * big, big + price, 2 * price \
+         FROM prices ORDER BY id",
+        "SELECT sum(price * (1 - discount)) AS revenue, sum(price * discount * tax), \
+         avg(big * price) FROM prices",
+        "SELECT id FROM prices WHERE price * discount > 100 ORDER BY id",
+    ];
+    for sql in queries {
+        let (our_schema, our_rows) = ours.query(sql).await.unwrap();
+        let frame = theirs.sql(sql).await.unwrap();
+        let their_schema = Arc::new(frame.schema().as_arrow().clone());
+        let their_rows = frame.collect().await.unwrap();
+        assert_eq!(our_schema, their_schema, "{sql}");
+        assert_eq!(
+            pretty_format_batches(&our_rows).unwrap().to_string(),
+            pretty_format_batches(&their_rows).unwrap().to_string(),
+            "{sql}"
+        );
+    }
+    let plan = answer_text(
+        &ours,
+        "EXPLAIN SELECT sum(price * (1 - discount)) FROM prices",
+    )
+    .await;
+    assert!(
+        plan.contains("decimal_multiply") && plan.contains("decimal_subtract"),
+        "{plan}"
+    );
+}
+
+/// Window functions over a sort are evaluated a whole partition at a time,
+/// and answer as DataFusion's streaming operator does: offsets, running and
+/// sliding frames, ranks, with and without partitions.
+pub async fn windows_answer_as_datafusion_does() {
+    use std::sync::Arc;
+
+    use meridian_engine::datafusion::prelude::SessionContext;
+
+    let ours = engine_with_transactions().await;
+    // DataFusion as configured by the engine, its file in the same store, without Meridian's rules.
+    let theirs = SessionContext::new_with_config_rt(
+        ours.context().copied_config(),
+        ours.context().runtime_env(),
+    );
+    let provider = ours.context().table_provider("transactions").await.unwrap();
+    theirs
+        .register_table("transactions", Arc::clone(&provider))
+        .unwrap();
+
+    let queries = [
+        "WITH r AS (SELECT city, ts, amount, lag(amount) OVER (PARTITION BY city ORDER BY ts) AS previous \
+         FROM transactions) SELECT date_trunc('day', ts) AS day, count(DISTINCT city) AS cities, count(*) AS n \
+         FROM r WHERE amount < 20 AND previous >= 20 GROUP BY 1 ORDER BY 1",
+        "SELECT merchant_id, ts, amount, round(sum(amount) OVER (PARTITION BY merchant_id ORDER BY ts, amount \
+         ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), 6) AS sliding, \
+         lead(amount, 2, -1) OVER (PARTITION BY merchant_id ORDER BY ts, amount) AS later \
+         FROM transactions ORDER BY merchant_id, ts, amount LIMIT 300",
+        "SELECT status, city, amount, row_number() OVER (PARTITION BY status ORDER BY amount DESC, ts) AS place, \
+         rank() OVER (PARTITION BY status ORDER BY round(amount)) AS ranked, \
+         count(*) OVER (PARTITION BY status ORDER BY round(amount)) AS running \
+         FROM transactions ORDER BY status, place LIMIT 300",
+        "SELECT ts, round(avg(amount) OVER (ORDER BY ts, amount ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), 6) AS smooth \
+         FROM transactions ORDER BY ts, amount LIMIT 300",
+    ];
+    for sql in queries {
+        let (_, our_rows) = ours.query(sql).await.unwrap();
+        let their_rows = theirs.sql(sql).await.unwrap().collect().await.unwrap();
+        let ours_text = pretty_format_batches(&our_rows).unwrap().to_string();
+        assert_eq!(
+            ours_text,
+            pretty_format_batches(&their_rows).unwrap().to_string(),
+            "{sql}"
+        );
+        assert!(ours_text.lines().count() > 5, "{sql}: {ours_text}");
+    }
+    let (_, plan) = ours
+        .query(&format!("EXPLAIN {}", queries[0]))
+        .await
+        .unwrap();
+    let plan = pretty_format_batches(&plan).unwrap().to_string();
+    assert!(
+        plan.contains("WindowAggExec") && !plan.contains("BoundedWindowAggExec"),
+        "{plan}"
+    );
+}
+
+/// `EXPLAIN ANALYZE` runs the query where the engine runs (a browser worker
+/// has no runtime for DataFusion's own, which spawns tasks) and answers with
+/// the plan and what each step measured.
+pub async fn explain_analyze_measures_the_plan() {
+    let engine = engine_with_transactions().await;
+    let text = answer_text(
+        &engine,
+        "EXPLAIN ANALYZE SELECT city, count(*) FROM transactions GROUP BY city",
+    )
+    .await;
+    assert!(text.contains("Plan with Metrics"), "{text}");
+    assert!(
+        text.contains("output_rows=20000") || text.contains("output_rows=20.00 K"),
+        "{text}"
+    );
+    let text = answer_text(
+        &engine,
+        "EXPLAIN ANALYZE VERBOSE SELECT count(*) FROM transactions",
+    )
+    .await;
+    assert!(
+        text.contains("Output Rows") && text.contains("Duration"),
+        "{text}"
+    );
+}
+
+/// The answer to `sql` as a table for people.
+async fn answer_text(engine: &Engine, sql: &str) -> String {
+    let (_, rows) = engine.query(sql).await.unwrap();
+    pretty_format_batches(&rows).unwrap().to_string()
+}

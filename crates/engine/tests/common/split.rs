@@ -80,6 +80,9 @@ pub async fn a_split_query_answers_as_one_engine_does() {
             }
             assert_split_agrees(&first, &second, sql).await;
         }
+        // What the query's table holds, whether held or in its file.
+        let whole = first.plan_split(SPLIT_QUERIES[0], &[], 2).await.unwrap();
+        assert_eq!(whole.unwrap().rows_scanned(), Some(SPLIT_ROWS as u64));
     }
     let first = engine(true).await;
     let second = engine(true).await;
@@ -123,6 +126,8 @@ pub async fn a_split_query_answers_as_one_engine_does() {
         .unwrap()
         .unwrap();
     assert_eq!(union.share_count(), 2);
+    // A table read twice holds its rows once.
+    assert_eq!(union.rows_scanned(), Some(SPLIT_ROWS as u64));
 
     // Nothing to merge: a window over every row, a plain selection, a statement.
     for sql in [

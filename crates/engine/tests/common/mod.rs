@@ -544,16 +544,7 @@ pub async fn decimal_arithmetic_answers_as_datafusion_does() {
         "SELECT id FROM prices WHERE price * discount > 100 ORDER BY id",
     ];
     for sql in queries {
-        let (our_schema, our_rows) = ours.query(sql).await.unwrap();
-        let frame = theirs.sql(sql).await.unwrap();
-        let their_schema = Arc::new(frame.schema().as_arrow().clone());
-        let their_rows = frame.collect().await.unwrap();
-        assert_eq!(our_schema, their_schema, "{sql}");
-        assert_eq!(
-            pretty_format_batches(&our_rows).unwrap().to_string(),
-            pretty_format_batches(&their_rows).unwrap().to_string(),
-            "{sql}"
-        );
+        assert_answers_as_datafusion(&ours, &theirs, sql).await;
     }
     let plan = answer_text(
         &ours,
@@ -601,21 +592,10 @@ pub async fn windows_answer_as_datafusion_does() {
          FROM transactions ORDER BY ts, amount LIMIT 300",
     ];
     for sql in queries {
-        let (_, our_rows) = ours.query(sql).await.unwrap();
-        let their_rows = theirs.sql(sql).await.unwrap().collect().await.unwrap();
-        let ours_text = pretty_format_batches(&our_rows).unwrap().to_string();
-        assert_eq!(
-            ours_text,
-            pretty_format_batches(&their_rows).unwrap().to_string(),
-            "{sql}"
-        );
-        assert!(ours_text.lines().count() > 5, "{sql}: {ours_text}");
+        let text = assert_answers_as_datafusion(&ours, &theirs, sql).await;
+        assert!(text.lines().count() > 5, "{sql}: {text}");
     }
-    let (_, plan) = ours
-        .query(&format!("EXPLAIN {}", queries[0]))
-        .await
-        .unwrap();
-    let plan = pretty_format_batches(&plan).unwrap().to_string();
+    let plan = answer_text(&ours, &format!("EXPLAIN {}", queries[0])).await;
     assert!(
         plan.contains("WindowAggExec") && !plan.contains("BoundedWindowAggExec"),
         "{plan}"
@@ -652,4 +632,25 @@ pub async fn explain_analyze_measures_the_plan() {
 async fn answer_text(engine: &Engine, sql: &str) -> String {
     let (_, rows) = engine.query(sql).await.unwrap();
     pretty_format_batches(&rows).unwrap().to_string()
+}
+
+/// Checks that `ours` answers `sql` as DataFusion (`theirs`, without
+/// Meridian's rules) does, column names and types included; the answer as text.
+async fn assert_answers_as_datafusion(
+    ours: &Engine,
+    theirs: &meridian_engine::datafusion::prelude::SessionContext,
+    sql: &str,
+) -> String {
+    let (our_schema, our_rows) = ours.query(sql).await.unwrap();
+    let frame = theirs.sql(sql).await.unwrap();
+    let their_schema = std::sync::Arc::new(frame.schema().as_arrow().clone());
+    let their_rows = frame.collect().await.unwrap();
+    assert_eq!(our_schema, their_schema, "{sql}");
+    let text = pretty_format_batches(&our_rows).unwrap().to_string();
+    assert_eq!(
+        text,
+        pretty_format_batches(&their_rows).unwrap().to_string(),
+        "{sql}"
+    );
+    text
 }

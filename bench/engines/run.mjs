@@ -2,10 +2,11 @@
 //
 // Generates the data (TPC-H with tpchgen-cli, Meridian's own tables with the
 // `meridian` CLI), serves it and the engines from 127.0.0.1, opens one browser
-// per engine, and for each query of the suite: checks that the answers agree,
-// then times it, alternating engines, a warm-up and RUNS runs each. Meridian
-// runs twice: as the app does (its engine worker and a helper worker, one per
-// core) and alone in one worker, which gives the helper's speed-up.
+// per engine, runs the whole suite once in each (the warm-up), checks that
+// their answers agree, then times each query RUNS times, alternating engines.
+// Meridian runs twice: as the app does (its engine worker and a helper worker,
+// one per core) and alone in one worker, timed where the helper took part,
+// which gives the helper's speed-up.
 // Meridian reads the Parquet files; DuckDB-Wasm gets the same tables as Arrow
 // IPC streams (its npm build fetches its Parquet reader from the internet at
 // run time, which cannot work offline).
@@ -229,48 +230,53 @@ async function benchSet(set, server, engines) {
     }
   }
   // V8 first runs wasm code from its baseline compiler and optimizes the hot
-  // functions while they run: the suite runs once in every engine before any
-  // query is timed, so the times are of code as it runs once warm.
-  if (!CHECK) {
+  // functions while they run: the whole suite runs once in every engine before
+  // any query is timed, so the times are of code as it runs once warm. That
+  // run is each query's warm-up and gives the answers, which must agree
+  // before any time counts.
+  const answers = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
+  const failed = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
+  const warmTimer = setInterval(() => sampleMemory(engines), 100);
+  try {
     for (const engine of engines) {
       for (const query of QUERIES) {
-        await engine.page.evaluate(([sql]) => window.harness.run(sql, false), [query[dialect(engine.which)]]).catch(() => {});
+        try {
+          answers[query.name][engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[dialect(engine.which)]]);
+        } catch (error) {
+          // An engine that cannot answer (out of memory, say) is reported, not timed.
+          failed[query.name][engine.which] = String(error.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
+          if (CHECK) throw new Error(`${query.name}: ${engine.which} failed: ${failed[query.name][engine.which]}`);
+        }
       }
     }
+  } finally {
+    clearInterval(warmTimer);
   }
   const results = [];
   for (const query of QUERIES) {
-    const answers = {};
-    const failed = {};
+    const answer = answers[query.name];
     const times = Object.fromEntries(engines.map((e) => [e.which, []]));
+    if (SHOW) {
+      for (const which of Object.keys(answer)) {
+        const { columns, rows } = answer[which].answer;
+        console.error(`    ${which}: ${columns.join(', ')} | first row ${JSON.stringify(rows[0])}`);
+      }
+    }
+    for (const which of ['meridian', 'meridian-alone']) {
+      if (answer[which] && answer.duckdb) {
+        const disagreement = compareAnswers(answer[which].answer, answer.duckdb.answer);
+        if (disagreement) throw new Error(`${query.name}: ${which} and DuckDB-Wasm disagree: ${disagreement}`);
+      }
+    }
+    if (answer['meridian-alone'] && answer['meridian-alone'].workers !== 1) {
+      throw new Error(`${query.name}: Meridian alone says ${answer['meridian-alone'].workers} workers ran it`);
+    }
+    // One worker is timed only where the helper took part: elsewhere both run
+    // the same work in one worker, and the difference would only be noise.
+    const helped = answer.meridian?.workers === 2;
+    const timed = engines.filter((e) => answer[e.which] && (e.which !== 'meridian-alone' || helped));
     const timer = setInterval(() => sampleMemory(engines), 100);
     try {
-      // The warm-up run also gives the answers, which must agree before any time counts.
-      for (const engine of engines) {
-        try {
-          answers[engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[dialect(engine.which)]]);
-        } catch (error) {
-          // An engine that cannot answer (out of memory, say) is reported, not timed.
-          failed[engine.which] = String(error.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
-          if (CHECK) throw new Error(`${query.name}: ${engine.which} failed: ${failed[engine.which]}`);
-        }
-      }
-      if (SHOW) {
-        for (const which of Object.keys(answers)) {
-          const { columns, rows } = answers[which].answer;
-          console.error(`    ${which}: ${columns.join(', ')} | first row ${JSON.stringify(rows[0])}`);
-        }
-      }
-      for (const which of ['meridian', 'meridian-alone']) {
-        if (answers[which] && answers.duckdb) {
-          const disagreement = compareAnswers(answers[which].answer, answers.duckdb.answer);
-          if (disagreement) throw new Error(`${query.name}: ${which} and DuckDB-Wasm disagree: ${disagreement}`);
-        }
-      }
-      if (answers['meridian-alone'] && answers['meridian-alone'].workers !== 1) {
-        throw new Error(`${query.name}: Meridian alone says ${answers['meridian-alone'].workers} workers ran it`);
-      }
-      const timed = engines.filter((e) => answers[e.which]);
       for (let round = 0; round < RUNS; round += 1) {
         const order = round % 2 ? [...timed].reverse() : timed;
         for (const engine of order) {
@@ -284,17 +290,20 @@ async function benchSet(set, server, engines) {
     const timing = (which) => (times[which]?.length ? median(times[which]) : null);
     const result = {
       name: query.name,
-      rows: (answers.meridian ?? answers.duckdb)?.rowCount ?? 0,
+      rows: (answer.meridian ?? answer.duckdb)?.rowCount ?? 0,
       meridian: timing('meridian'),
       alone: timing('meridian-alone'),
       duckdb: timing('duckdb'),
       /** How many workers answered the warm-up run in the app's Meridian. */
-      workers: answers.meridian?.workers ?? null,
-      failed,
+      workers: answer.meridian?.workers ?? null,
+      failed: failed[query.name],
     };
     results.push(result);
-    const said = (key, which, label) => (result[key] === null ? `${label} failed (${failed[which]})` : `${label} ${result[key].toFixed(1)} ms`);
-    const verdict = answers.meridian && answers.duckdb ? 'agree' : 'not compared';
+    const said = (key, which, label) => {
+      if (result[key] !== null) return `${label} ${result[key].toFixed(1)} ms`;
+      return result.failed[which] ? `${label} failed (${result.failed[which]})` : `${label} not timed`;
+    };
+    const verdict = answer.meridian && answer.duckdb ? 'agree' : 'not compared';
     const timesSaid = `; ${said('meridian', 'meridian', 'Meridian')}, ${said('alone', 'meridian-alone', 'one worker')}, ${said('duckdb', 'duckdb', 'DuckDB-Wasm')}`;
     console.error(`  ${query.name}: ${verdict} (${result.rows} rows, ${result.workers ?? '?'} workers)${CHECK ? '' : timesSaid}`);
   }

@@ -16,6 +16,7 @@ mod ipc;
 mod load;
 mod session;
 mod split;
+mod split_joins;
 mod steps;
 mod utc_date_trunc;
 mod window_rule;

@@ -7,7 +7,9 @@
 //! by halves of its batches), runs its own partition of every *share* (a
 //! partial aggregate with no exchange of rows beneath it), and the first
 //! engine merges the partial aggregates and finishes the plan. Only partial
-//! aggregates travel between engines, so what crosses is small. Plans without
+//! aggregates travel between engines, so what crosses is small. A hash join
+//! beneath a share builds its table whole in each engine and divides only its
+//! probe side (`split_joins`). Plans without
 //! a partial aggregate (a window over every row, a plain selection) are not
 //! split: their rows would have to cross whole.
 //!
@@ -82,6 +84,10 @@ impl Engine {
         // Each engine runs only its own partition: one that found its siblings
         // idle would otherwise read their row groups too, counting them twice.
         options.execution.enable_file_stream_work_stealing = false;
+        // A join's filter for its probe side's scan is complete only once every
+        // probe partition has reported, and each engine runs only its own: the
+        // engine would wait for a partition that runs elsewhere.
+        options.optimizer.enable_join_dynamic_filter_pushdown = false;
         let logical = state
             .create_logical_plan(sql)
             .await
@@ -95,6 +101,8 @@ impl Engine {
             .create_physical_plan(&logical)
             .await
             .map_err(EngineError::sql)?;
+        let plan = crate::split_joins::build_whole_in_each_engine(plan, engines)
+            .map_err(EngineError::internal)?;
         let mut shares = Vec::new();
         find_shares(&plan, engines, &mut shares);
         if shares.is_empty() {
@@ -304,14 +312,17 @@ fn is_share(node: &Arc<dyn ExecutionPlan>, engines: usize) -> bool {
     let partial = node
         .downcast_ref::<AggregateExec>()
         .is_some_and(|aggregate| *aggregate.mode() == AggregateMode::Partial);
-    partial && node.output_partitioning().partition_count() == engines && !spawns_tasks(node)
+    partial
+        && node.output_partitioning().partition_count() == engines
+        && !spawns_tasks(node)
+        && !crate::split_joins::emits_unmatched_build_rows(node)
 }
 
 /// Whether running `node` would spawn a task: an exchange of rows between
 /// partitions, or a node that buffers or measures in a task of its own. (A
-/// join's build side in one partition is computed by each engine; by
-/// DataFusion's choice it is the small side.)
-fn spawns_tasks(node: &Arc<dyn ExecutionPlan>) -> bool {
+/// join's build side in one partition is computed whole by each engine: see
+/// `split_joins`.)
+pub(crate) fn spawns_tasks(node: &Arc<dyn ExecutionPlan>) -> bool {
     let gathers_several = node.is::<CoalescePartitionsExec>()
         && node
             .children()

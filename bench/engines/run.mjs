@@ -212,6 +212,39 @@ function sampleMemory(engines) {
   for (const engine of engines) engine.peak = Math.max(engine.peak, browserMemory.rss(engine.pid));
 }
 
+/** `work()`, with each engine's peak memory sampled every 100 ms while it runs. */
+async function sampling(engines, work) {
+  const timer = setInterval(() => sampleMemory(engines), 100);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Runs the whole suite once in every engine: the warm-up of every query (V8
+ * first runs wasm code from its baseline compiler and optimizes the hot
+ * functions while they run, so later times are of code as it runs once warm),
+ * and the answers, which must agree before any time counts. By query name:
+ * each engine's answer, or why it could not answer (out of memory, say).
+ */
+async function answerAll(engines) {
+  const answers = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
+  const failed = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
+  for (const engine of engines) {
+    for (const query of QUERIES) {
+      try {
+        answers[query.name][engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[dialect(engine.which)]]);
+      } catch (error) {
+        failed[query.name][engine.which] = String(error.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
+        if (CHECK) throw new Error(`${query.name}: ${engine.which} failed: ${failed[query.name][engine.which]}`);
+      }
+    }
+  }
+  return { answers, failed };
+}
+
 async function benchSet(set, server, engines) {
   const files = { ...tpch(set.scale), transactions: sample('transactions', set.transactions), telemetry: sample('telemetry', set.telemetry) };
   const url = (file) => `${server.url}/data/${file.slice(dataRoot.length + 1)}`;
@@ -222,36 +255,9 @@ async function benchSet(set, server, engines) {
   const loads = {};
   for (const engine of engines) {
     const list = tables(engine.which);
-    const timer = setInterval(() => sampleMemory(engines), 100);
-    try {
-      loads[engine.which] = await engine.page.evaluate((t) => window.harness.load(t), list);
-    } finally {
-      clearInterval(timer);
-    }
+    loads[engine.which] = await sampling(engines, () => engine.page.evaluate((t) => window.harness.load(t), list));
   }
-  // V8 first runs wasm code from its baseline compiler and optimizes the hot
-  // functions while they run: the whole suite runs once in every engine before
-  // any query is timed, so the times are of code as it runs once warm. That
-  // run is each query's warm-up and gives the answers, which must agree
-  // before any time counts.
-  const answers = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
-  const failed = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
-  const warmTimer = setInterval(() => sampleMemory(engines), 100);
-  try {
-    for (const engine of engines) {
-      for (const query of QUERIES) {
-        try {
-          answers[query.name][engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[dialect(engine.which)]]);
-        } catch (error) {
-          // An engine that cannot answer (out of memory, say) is reported, not timed.
-          failed[query.name][engine.which] = String(error.message ?? error).split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
-          if (CHECK) throw new Error(`${query.name}: ${engine.which} failed: ${failed[query.name][engine.which]}`);
-        }
-      }
-    }
-  } finally {
-    clearInterval(warmTimer);
-  }
+  const { answers, failed } = await sampling(engines, () => answerAll(engines));
   const results = [];
   for (const query of QUERIES) {
     const answer = answers[query.name];
@@ -275,8 +281,7 @@ async function benchSet(set, server, engines) {
     // the same work in one worker, and the difference would only be noise.
     const helped = answer.meridian?.workers === 2;
     const timed = engines.filter((e) => answer[e.which] && (e.which !== 'meridian-alone' || helped));
-    const timer = setInterval(() => sampleMemory(engines), 100);
-    try {
+    await sampling(engines, async () => {
       for (let round = 0; round < RUNS; round += 1) {
         const order = round % 2 ? [...timed].reverse() : timed;
         for (const engine of order) {
@@ -284,9 +289,7 @@ async function benchSet(set, server, engines) {
           times[engine.which].push(ms);
         }
       }
-    } finally {
-      clearInterval(timer);
-    }
+    });
     const timing = (which) => (times[which]?.length ? median(times[which]) : null);
     const result = {
       name: query.name,

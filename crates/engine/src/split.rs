@@ -86,7 +86,9 @@ impl Engine {
         options.execution.enable_file_stream_work_stealing = false;
         // A join's filter for its probe side's scan is complete only once every
         // probe partition has reported, and each engine runs only its own: the
-        // engine would wait for a partition that runs elsewhere.
+        // engine would wait for ever for a partition that runs elsewhere (a
+        // held table joined to a file did). Without it, DataFusion also lets
+        // `split_joins` swap a join's sides.
         options.optimizer.enable_join_dynamic_filter_pushdown = false;
         let logical = state
             .create_logical_plan(sql)

@@ -75,7 +75,7 @@ function largeFileSection(large) {
 
 const geometricMean = (values) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 
-export function writeReport({ sets, engines, chromium, runs, largeFile }) {
+export function writeReport({ sets, engines, chromium, runs, warmups, largeFile }) {
   const duckVersion = JSON.parse(readFileSync(join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'package.json'), 'utf8')).version;
   const lock = readFileSync(join(HERE, '..', '..', 'Cargo.lock'), 'utf8');
   const datafusion = /name = "datafusion"\nversion = "([^"]+)"/.exec(lock)?.[1] ?? '?';
@@ -84,11 +84,13 @@ export function writeReport({ sets, engines, chromium, runs, largeFile }) {
     '# Benchmarks: Meridian against DuckDB-Wasm in the browser',
     '',
     'Both engines run in the same headless Chromium run, each in a browser of its own, on the same',
-    `machine; queries alternate between them. Each time is the median of ${runs} runs after the whole suite`,
-    'ran once in each engine, which is every query\'s warm-up (V8 optimizes hot wasm code while it runs),',
+    `machine; queries alternate between them. Each time is the median of ${runs} runs after ${warmups + 1} untimed`,
+    'runs of the query in each engine: the whole suite once, whose answers are compared, then the query',
+    `${warmups} more times (V8 recompiles hot wasm code with its optimizing compiler in the background while`,
+    'it runs; with both cores busy, that takes Meridian\'s two workers a few runs). Times are',
     'measured in the page (`performance.now()` around the call, result included: Meridian\'s answer',
     'crosses from its worker as Arrow IPC, DuckDB-Wasm\'s as an Arrow table). Before any time counts, the',
-    'answers of that warm-up run are compared row by row and must agree (numbers to six significant digits).',
+    'answers of the first run are compared row by row and must agree (numbers to six significant digits).',
     '',
     'Meridian runs as the app runs it: its engine worker starts a helper worker (the same engine) on the',
     'other core, both hold the same tables, and a query with an aggregate over tables of a million rows',

@@ -1,6 +1,6 @@
 // BENCHMARKS.md from one run of the engine benchmark.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -28,17 +28,16 @@ function sizes(files) {
 
 function bundleRows() {
   const dist = appDist();
-  const app = readdirSync(dist);
-  const pick = (pattern) => app.filter((f) => pattern.test(f)).map((f) => join(dist, f));
+  // The app's own files as the build lists them for "Publish as a folder"
+  // (scripts/list-app-files.sh): everything the page loads but the samples.
+  const app = readFileSync(join(dist, 'app-files.txt'), 'utf8').split('\n').filter(Boolean);
   const duck = join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
-  const worker = pick(/^meridian-worker.*\.(wasm|js)$/);
-  // Everything the page itself loads besides the sample data: the UI's wasm
-  // and its glue, the SQL editor's script, the style sheet and the page.
-  const ui = [...pick(/^(meridian-app.*\.(wasm|js)|.*\.css|index\.html)$/), join(dist, 'vendor', 'editor.js')];
+  const worker = app.filter((f) => f.startsWith('meridian-worker')).map((f) => join(dist, f));
+  const ui = app.filter((f) => !f.startsWith('meridian-worker')).map((f) => join(dist, f));
   return [
     `| Meridian engine worker (wasm + JS) | ${sizes(worker)} |`,
-    `| Meridian UI (wasm + JS, the SQL editor's script, CSS, the page) | ${sizes(ui)} |`,
-    `| Meridian, both | ${sizes([...worker, ...ui])} |`,
+    `| Meridian UI (wasm + JS, the SQL editor's script, CSS, the page, its icon) | ${sizes(ui)} |`,
+    `| Meridian, both: every file the page loads but the samples | ${sizes([...worker, ...ui])} |`,
     `| DuckDB-Wasm, the bundle this browser ran (duckdb-eh.wasm, its worker, the library) | ${sizes([
       join(duck, 'duckdb-eh.wasm'),
       join(duck, 'duckdb-browser-eh.worker.js'),
@@ -87,7 +86,7 @@ export function writeReport({ sets, engines, chromium, runs, warmups, largeFile 
     `machine; queries alternate between them. Each time is the median of ${runs} runs after ${warmups + 1} untimed`,
     'runs of the query in each engine: the whole suite once, whose answers are compared, then the query',
     `${warmups} more times (V8 recompiles hot wasm code with its optimizing compiler in the background while`,
-    'it runs; with both cores busy, that takes Meridian\'s two workers a few runs). Times are',
+    'it runs, and Meridian\'s times were still falling on a query\'s fourth run). Times are',
     'measured in the page (`performance.now()` around the call, result included: Meridian\'s answer',
     'crosses from its worker as Arrow IPC, DuckDB-Wasm\'s as an Arrow table). Before any time counts, the',
     'answers of the first run are compared row by row and must agree (numbers to six significant digits).',

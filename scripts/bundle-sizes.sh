@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the shipped bundle (fat LTO, opt-level z, wasm-opt -Oz) and prints the
-# size of every file the page loads but the samples (the list the build writes
-# for "Publish as a folder", app-files.txt) raw, gzipped (-9) and
-# brotli-compressed (-q 11), with their total, in MiB, as the Markdown table
-# the README's development section carries.
+# Builds the shipped bundle (fat LTO, opt-level z, wasm-opt -Oz with
+# --low-memory-unused) and prints the size of every file the page loads but the
+# samples (the list the build writes for "Publish as a folder", app-files.txt)
+# raw, gzipped (-9) and brotli-compressed (-q 11), with their total, in MiB, as
+# the Markdown table the README's development section carries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null

@@ -210,7 +210,7 @@ async fn results_round_trip_through_ipc() {
         .query("SELECT city, sum(amount) AS total FROM transactions GROUP BY city")
         .await
         .unwrap();
-    let bytes = meridian_engine::ipc_stream_from_batches(&schema, &batches).unwrap();
+    let bytes = meridian_engine::page_ipc_stream(&schema, &batches).unwrap();
     let table = meridian_model::ResultTable::from_ipc_stream(&bytes).unwrap();
     assert_eq!(table.row_count(), 20);
     assert_eq!(table.column_names(), ["city", "total"]);

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod embed;
 pub mod error;
 pub mod format;
+mod ipc_stream;
 pub mod protocol;
 pub mod publish;
 pub mod result_table;

@@ -3,12 +3,11 @@
 //! The worker sends results as an Arrow IPC stream. The grid shows only the rows
 //! that fit on screen, so cells are formatted on demand instead of all at once.
 
-use std::io::Cursor;
-
 use arrow_array::RecordBatch;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
-use arrow_ipc::reader::StreamReader;
 use arrow_schema::{ArrowError, DataType, SchemaRef};
+
+use crate::ipc_stream::read_stream;
 
 /// Why a result could not be decoded. Always a bug between worker and UI.
 #[derive(Debug, thiserror::Error)]
@@ -28,11 +27,9 @@ pub struct ResultTable {
 }
 
 impl ResultTable {
-    /// Decodes an Arrow IPC stream.
+    /// Decodes an Arrow IPC stream without dictionary-encoded columns.
     pub fn from_ipc_stream(bytes: &[u8]) -> Result<Self, ResultTableError> {
-        let reader = StreamReader::try_new(Cursor::new(bytes), None)?;
-        let schema = reader.schema();
-        let batches = reader.collect::<Result<Vec<_>, _>>()?;
+        let (schema, batches) = read_stream(bytes)?;
         Ok(Self::from_batches(schema, batches))
     }
 
@@ -185,5 +182,43 @@ mod tests {
     #[test]
     fn garbage_is_a_decode_error_not_a_panic() {
         assert!(ResultTable::from_ipc_stream(b"not arrow").is_err());
+        assert!(ResultTable::from_ipc_stream(b"").is_err());
+        let stream = two_batch_stream();
+        for cut in [3, 8, stream.len() / 2, stream.len() - 9] {
+            assert!(
+                ResultTable::from_ipc_stream(&stream[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_result_without_rows_keeps_its_columns() {
+        let schema = Arc::new(Schema::new(vec![Field::new("n", DataType::Int32, false)]));
+        let mut bytes = Vec::new();
+        StreamWriter::try_new(&mut bytes, &schema)
+            .and_then(|mut writer| writer.finish())
+            .expect("an empty stream");
+        let table = ResultTable::from_ipc_stream(&bytes).expect("decode");
+        assert_eq!(
+            (table.row_count(), table.column_names()),
+            (0, vec!["n".to_string()])
+        );
+    }
+
+    #[test]
+    fn dictionary_columns_are_refused_by_name() {
+        use arrow_array::DictionaryArray;
+        use arrow_array::types::Int8Type;
+        let cities: DictionaryArray<Int8Type> =
+            vec!["Lisbon", "Oslo", "Lisbon"].into_iter().collect();
+        let batch = RecordBatch::try_from_iter([("city", Arc::new(cities) as _)]).expect("batch");
+        let mut bytes = Vec::new();
+        let mut writer = StreamWriter::try_new(&mut bytes, &batch.schema()).expect("writer");
+        writer.write(&batch).expect("write");
+        writer.finish().expect("finish");
+        drop(writer);
+        let error = ResultTable::from_ipc_stream(&bytes).expect_err("refused");
+        assert!(error.to_string().contains("dictionary-encoded"), "{error}");
     }
 }

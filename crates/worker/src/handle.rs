@@ -2,9 +2,7 @@
 
 use futures::TryStreamExt;
 use meridian_engine::datafusion::execution::SendableRecordBatchStream;
-use meridian_engine::{
-    Engine, EngineError, LoadRequest, StepRun, first_rows, ipc_stream_from_batches,
-};
+use meridian_engine::{Engine, EngineError, LoadRequest, StepRun, first_rows, page_ipc_stream};
 use meridian_model::{
     BoundValue, DatasetSource, ErrorKind, ROWS_SENT_TO_PAGE, Request, Response, Scope, UserError,
 };
@@ -204,7 +202,7 @@ async fn query(
         .map_err(|e| EngineError::Execution(e).to_user_error())?;
     let elapsed_ms = now_ms() - started;
     let row_count = batches.iter().map(|b| b.num_rows() as u64).sum();
-    let bytes = ipc_stream_from_batches(&schema, &batches).map_err(|e| e.to_user_error())?;
+    let bytes = page_ipc_stream(&schema, &batches).map_err(|e| e.to_user_error())?;
     Ok(QueryAnswer {
         row_count,
         elapsed_ms,
@@ -320,7 +318,7 @@ async fn step_answer(
     } else {
         Vec::new()
     };
-    let bytes = ipc_stream_from_batches(&result.schema, &rows).map_err(|e| e.to_user_error())?;
+    let bytes = page_ipc_stream(&result.schema, &rows).map_err(|e| e.to_user_error())?;
     Ok((row_count, cached, bytes))
 }
 

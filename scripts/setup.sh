@@ -66,12 +66,14 @@ step "File times of the crate that replaces brotli"
 # every file the time of the checkout. crates/brotli sits under parquet and
 # DataFusion, so each clone would rebuild them both natively and for wasm (17
 # minutes more for the engine benchmark with a kept build directory). Its files,
-# when they equal the last commit's, get that commit's time; an edited one keeps
-# its own, and cargo rebuilds.
+# when they equal the last commit's and are newer than it, get that commit's
+# time; an edited one keeps its own, and cargo rebuilds. Times only move back.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   committed=$(git log -1 --format=%ct -- crates/brotli)
   while read -r file; do
-    if git diff --quiet HEAD -- "$file"; then touch -d "@$committed" "$file"; fi
+    if git diff --quiet HEAD -- "$file" && [[ $(stat -c %Y "$file") -gt $committed ]]; then
+      touch -d "@$committed" "$file"
+    fi
   done < <(git ls-files crates/brotli)
 fi
 

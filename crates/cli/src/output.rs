@@ -6,6 +6,8 @@ use std::sync::Arc;
 use arrow::array::RecordBatch;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
+use meridian_engine::cast_batches;
+
 use crate::args::OutputFormat;
 use crate::commands::CliError;
 
@@ -56,16 +58,7 @@ pub fn print(
             let portable = portable_schema(schema);
             let mut writer = arrow::ipc::writer::StreamWriter::try_new(&mut out, &portable)
                 .map_err(|e| failed(&e))?;
-            for batch in batches {
-                let columns = batch
-                    .columns()
-                    .iter()
-                    .zip(portable.fields())
-                    .map(|(column, field)| arrow::compute::cast(column, field.data_type()))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| failed(&e))?;
-                let batch =
-                    RecordBatch::try_new(portable.clone(), columns).map_err(|e| failed(&e))?;
+            for batch in cast_batches(batches, &portable).map_err(|e| failed(&e))? {
                 writer.write(&batch).map_err(|e| failed(&e))?;
             }
             writer.finish().map_err(|e| failed(&e))

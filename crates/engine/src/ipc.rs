@@ -6,6 +6,7 @@ use std::sync::Arc;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef};
+use datafusion::arrow::error::ArrowError;
 use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::arrow::ipc::writer::StreamWriter;
 
@@ -44,20 +45,28 @@ pub fn page_ipc_stream(
     if plain == *schema {
         return ipc_stream_from_batches(schema, batches);
     }
-    let batches = batches
+    let batches = cast_batches(batches, &plain).map_err(|e| EngineError::internal(e.into()))?;
+    ipc_stream_from_batches(&plain, &batches)
+}
+
+/// Batches cast column by column to `schema`, whose fields are theirs in the
+/// same order with other types (plain forms for readers that lack some).
+pub fn cast_batches(
+    batches: &[RecordBatch],
+    schema: &SchemaRef,
+) -> Result<Vec<RecordBatch>, ArrowError> {
+    batches
         .iter()
         .map(|batch| {
             let columns = batch
                 .columns()
                 .iter()
-                .zip(plain.fields())
+                .zip(schema.fields())
                 .map(|(column, field)| cast(column, field.data_type()))
                 .collect::<Result<Vec<_>, _>>()?;
-            RecordBatch::try_new(plain.clone(), columns)
+            RecordBatch::try_new(schema.clone(), columns)
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| EngineError::internal(e.into()))?;
-    ipc_stream_from_batches(&plain, &batches)
+        .collect()
 }
 
 /// The field with every dictionary inside it replaced by its value type.

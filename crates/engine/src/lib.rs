@@ -24,7 +24,7 @@ mod window_rule;
 pub use datafusion;
 pub use datafusion::arrow;
 pub use error::EngineError;
-pub use ipc::{first_rows, ipc_stream_from_batches, page_ipc_stream};
+pub use ipc::{cast_batches, first_rows, ipc_stream_from_batches, page_ipc_stream};
 pub use load::LoadRequest;
 pub use object_store;
 pub use session::Engine;

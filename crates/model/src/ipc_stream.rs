@@ -50,7 +50,10 @@ pub fn read_stream(bytes: &[u8]) -> Result<(SchemaRef, Vec<RecordBatch>), ArrowE
             MessageHeader::DictionaryBatch => {
                 return Err(error("dictionary-encoded columns are not expected"));
             }
-            other => return Err(error(&format!("unexpected message {other:?}"))),
+            other => {
+                let kind = other.variant_name().unwrap_or("of an unknown kind");
+                return Err(error(&format!("a message {kind} is not expected")));
+            }
         }
     }
     Ok((schema, batches))

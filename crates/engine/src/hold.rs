@@ -23,6 +23,7 @@ use futures::StreamExt;
 use meridian_model::DatasetFormat;
 use object_store::ObjectStoreExt;
 
+use crate::distinct_buffers::DistinctBuffers;
 use crate::{Engine, LoadRequest};
 
 /// How many bytes of decoded tables the engine may hold, and what it holds.
@@ -127,9 +128,10 @@ impl Engine {
         let schema = stream.schema();
         let mut batches = Vec::new();
         let mut held_bytes = 0u64;
+        let mut buffers = DistinctBuffers::default();
         while let Some(batch) = stream.next().await {
             let batch = batch?;
-            held_bytes += batch.get_array_memory_size() as u64;
+            held_bytes += buffers.add(&batch);
             if held_bytes > room {
                 // The estimate was low; what is decoded so far is dropped here.
                 return Ok(None);

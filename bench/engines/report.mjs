@@ -106,7 +106,7 @@ export function writeReport({ sets, engines, chromium, runs, warmups, largeFile 
     '',
     'Meridian reads the Parquet files, handed to its worker as browser `File`s, as the app does with a',
     'chosen file up to 512 MB: it decodes each table once when it is registered and holds it in memory while the',
-    'tables together fit its budget (1.5 GiB of the worker\'s 4 GiB); a table beyond that stays in its',
+    'tables together fit its budget (1.75 GiB of the worker\'s 4 GiB); a table beyond that stays in its',
     'file and is decoded by each query. DuckDB-Wasm is given the same tables as Arrow IPC streams, which',
     'it reads built in: its npm build fetches its Parquet reader from the internet at run time, which',
     'cannot work here, so its tables are decoded into its own storage when they are loaded.',

@@ -9,7 +9,6 @@ mod analyze_in_task;
 mod cross_filter;
 mod decimal_arithmetic;
 mod decimal_rule;
-mod distinct_buffers;
 mod error;
 mod export;
 mod hold;

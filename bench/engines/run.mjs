@@ -15,6 +15,9 @@
 //   node run.mjs            the full benchmark; writes BENCHMARKS.md
 //   node run.mjs --check    a small scale factor, answers only (the test command)
 //   node run.mjs --show     also print what each engine answered first
+//   node run.mjs --only=TEXT --scale=N
+//                           only the queries whose name holds TEXT, only at
+//                           scale factor N: prints their times, writes no report
 //
 // Inputs (scripts/bench-engines.sh sets them): MERIDIAN_DIST (the built app),
 // MERIDIAN_BIN (the CLI), TPCHGEN (tpchgen-cli), BENCH_DATA (a folder kept
@@ -38,6 +41,11 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const CHECK = process.argv.includes('--check');
 /** `--show` prints each engine's column types and first row, to see what was compared. */
 const SHOW = process.argv.includes('--show');
+/** `--only=TEXT` and `--scale=N`, to time a few queries while working on them. */
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const ONLY = option('only');
+const SCALE = option('scale');
+const PARTIAL = ONLY !== undefined || SCALE !== undefined;
 const RUNS = CHECK ? 1 : Number(process.env.BENCH_RUNS ?? 5);
 /**
  * Untimed runs of each query in each engine after the suite's answer run and
@@ -48,12 +56,15 @@ const RUNS = CHECK ? 1 : Number(process.env.BENCH_RUNS ?? 5);
  */
 const WARMUPS = CHECK ? 0 : Number(process.env.BENCH_WARMUPS ?? 3);
 /** The data sets: TPC-H at a scale factor, Meridian's tables at row counts. */
-const SETS = CHECK
-  ? [{ scale: 0.01, transactions: 20_000, telemetry: 40_000 }]
-  : [
-      { scale: 0.1, transactions: 5_000_000, telemetry: 10_000_000 },
-      { scale: 1, transactions: 5_000_000, telemetry: 10_000_000 },
-    ];
+const SETS = (
+  CHECK
+    ? [{ scale: 0.01, transactions: 20_000, telemetry: 40_000 }]
+    : [
+        { scale: 0.1, transactions: 5_000_000, telemetry: 10_000_000 },
+        { scale: 1, transactions: 5_000_000, telemetry: 10_000_000 },
+      ]
+).filter((set) => SCALE === undefined || String(set.scale) === SCALE);
+const SUITE = QUERIES.filter((q) => ONLY === undefined || q.name.includes(ONLY));
 
 /** The engines, each in a browser of its own; the first two speak Meridian's SQL. */
 const ENGINES = ['meridian', 'meridian-alone', 'duckdb'];
@@ -239,10 +250,10 @@ async function sampling(engines, work) {
  * each engine's answer, or why it could not answer (out of memory, say).
  */
 async function answerAll(engines) {
-  const answers = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
-  const failed = Object.fromEntries(QUERIES.map((q) => [q.name, {}]));
+  const answers = Object.fromEntries(SUITE.map((q) => [q.name, {}]));
+  const failed = Object.fromEntries(SUITE.map((q) => [q.name, {}]));
   for (const engine of engines) {
-    for (const query of QUERIES) {
+    for (const query of SUITE) {
       try {
         answers[query.name][engine.which] = await engine.page.evaluate(([sql]) => window.harness.run(sql, true), [query[dialect(engine.which)]]);
       } catch (error) {
@@ -268,7 +279,7 @@ async function benchSet(set, server, engines) {
   }
   const { answers, failed } = await sampling(engines, () => answerAll(engines));
   const results = [];
-  for (const query of QUERIES) {
+  for (const query of SUITE) {
     const answer = answers[query.name];
     const times = Object.fromEntries(engines.map((e) => [e.which, []]));
     if (SHOW) {
@@ -327,6 +338,7 @@ async function benchSet(set, server, engines) {
 }
 
 async function main() {
+  if (!SETS.length || !SUITE.length) throw new Error('no data set or no query matches --scale and --only');
   mkdirSync(dataRoot, { recursive: true });
   const site = siteFolder();
   const server = await startServer({ root: site });
@@ -345,13 +357,14 @@ async function main() {
     for (const engine of engines) {
       if (engine.errors.length) throw new Error(`${engine.which} page errors: ${engine.errors.join('; ')}`);
     }
+    if (PARTIAL && !CHECK) return;
     console.error('A large Parquet file chosen with the file picker, in a fresh Meridian');
     const largeFileResult = await benchLargeFile(server);
     if (CHECK) {
       // The helper must have answered part of some query, or the two-worker path went untested.
       const helped = sets.flatMap((s) => s.results).filter((r) => r.workers === 2).map((r) => r.name);
       if (!helped.length) throw new Error('no query was split between the engine worker and its helper');
-      console.log(`The engines agree on all ${QUERIES.length} queries at scale factor ${SETS[0].scale}; the helper ran part of: ${helped.join(', ')}.`);
+      console.log(`The engines agree on all ${SUITE.length} queries at scale factor ${SETS[0].scale}; the helper ran part of: ${helped.join(', ')}.`);
       return;
     }
     const chromium = (await engines[0].browser.version());

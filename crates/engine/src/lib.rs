@@ -6,6 +6,7 @@
 //! [`EngineError`]s that turn into sentences with a position in the SQL.
 
 mod analyze_in_task;
+mod clustered_sort;
 mod cross_filter;
 mod decimal_arithmetic;
 mod decimal_rule;

@@ -8,21 +8,37 @@
 //! sort already. There, the `WindowAggExec` evaluates each window partition's
 //! values in one vectorised call (`lag` over ten million rows in two thousand
 //! partitions: a single shift per partition instead of ten million steps), with
-//! the same functions, frames and answers.
+//! the same functions, frames and answers. The sort beneath it groups rows by
+//! the window's partition keys first (`clustered_sort`).
 
 use std::sync::Arc;
 
 use datafusion::common::Result;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_optimizer::PhysicalOptimizerRule;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::InputOrderMode;
 use datafusion::physical_plan::sorts::sort::SortExec;
 use datafusion::physical_plan::windows::{BoundedWindowAggExec, WindowAggExec};
 
+use crate::clustered_sort::ClusteredSortExec;
+
 #[derive(Debug, Default)]
 pub(crate) struct WholePartitionWindows;
+
+/// Whether `sort`'s first keys are the window's partition keys, in any order
+/// (the sort's input is then grouped by them: see `clustered_sort`).
+fn sorts_partition_keys_first(sort: &SortExec, partition_keys: &[Arc<dyn PhysicalExpr>]) -> bool {
+    let keys = sort.expr();
+    !partition_keys.is_empty()
+        && keys.len() >= partition_keys.len()
+        && keys
+            .iter()
+            .take(partition_keys.len())
+            .all(|key| partition_keys.contains(&key.expr))
+}
 
 impl PhysicalOptimizerRule for WholePartitionWindows {
     fn optimize(
@@ -40,10 +56,18 @@ impl PhysicalOptimizerRule for WholePartitionWindows {
                 return Ok(Transformed::no(node));
             }
             // A window with partition keys was allowed to be repartitioned by them.
-            let can_repartition = !window.partition_keys().is_empty();
+            let partition_keys = window.partition_keys();
+            let can_repartition = !partition_keys.is_empty();
+            let input = match window.input().downcast_ref::<SortExec>() {
+                Some(sort) if sorts_partition_keys_first(sort, &partition_keys) => {
+                    ClusteredSortExec::try_new(sort, partition_keys.len())
+                        .map(|clustered| Arc::new(clustered) as Arc<dyn ExecutionPlan>)
+                }
+                _ => None,
+            };
             let whole = WindowAggExec::try_new(
                 window.window_expr().to_vec(),
-                Arc::clone(window.input()),
+                input.unwrap_or_else(|| Arc::clone(window.input())),
                 can_repartition,
             )?;
             Ok(Transformed::yes(Arc::new(whole) as Arc<dyn ExecutionPlan>))

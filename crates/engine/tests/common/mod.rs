@@ -590,6 +590,15 @@ pub async fn windows_answer_as_datafusion_does() {
          FROM transactions ORDER BY status, place LIMIT 300",
         "SELECT ts, round(avg(amount) OVER (ORDER BY ts, amount ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), 6) AS smooth \
          FROM transactions ORDER BY ts, amount LIMIT 300",
+        // A partition key with nulls, keys that sort descending, a date key,
+        // two partition keys: frames of peers, so ties answer alike.
+        "SELECT d, ts, amount, count(*) OVER (PARTITION BY d ORDER BY ts DESC) AS later_or_same, \
+         first_value(amount) OVER (PARTITION BY d ORDER BY ts DESC, amount DESC) AS latest \
+         FROM (SELECT CASE WHEN amount > 300 THEN city END AS d, ts, amount FROM transactions) \
+         ORDER BY d NULLS FIRST, ts DESC, amount DESC LIMIT 300",
+        "SELECT city, status, day, count(*) OVER (PARTITION BY status, city ORDER BY day) AS so_far \
+         FROM (SELECT city, status, CAST(ts AS DATE) AS day FROM transactions) \
+         ORDER BY city, status, day, so_far LIMIT 300",
     ];
     for sql in queries {
         let text = assert_answers_as_datafusion(&ours, &theirs, sql).await;
@@ -598,6 +607,11 @@ pub async fn windows_answer_as_datafusion_does() {
     let plan = answer_text(&ours, &format!("EXPLAIN {}", queries[0])).await;
     assert!(
         plan.contains("WindowAggExec") && !plan.contains("BoundedWindowAggExec"),
+        "{plan}"
+    );
+    // Sorted for the window by grouping on its partition keys.
+    assert!(
+        plan.contains("ClusteredSortExec: expr=[city@1 ASC NULLS LAST, ts@0 ASC NULLS LAST]"),
         "{plan}"
     );
 }

@@ -15,9 +15,11 @@
 //   node run.mjs            the full benchmark; writes BENCHMARKS.md
 //   node run.mjs --check    a small scale factor, answers only (the test command)
 //   node run.mjs --show     also print what each engine answered first
-//   node run.mjs --only=TEXT --scale=N
+//   node run.mjs --only=TEXT --scale=N [--explain]
 //                           only the queries whose name holds TEXT, only at
-//                           scale factor N: prints their times, writes no report
+//                           scale factor N: prints their times (and with
+//                           --explain, Meridian's EXPLAIN ANALYZE in one
+//                           worker after them), writes no report
 //
 // Inputs (scripts/bench-engines.sh sets them): MERIDIAN_DIST (the built app),
 // MERIDIAN_BIN (the CLI), TPCHGEN (tpchgen-cli), BENCH_DATA (a folder kept
@@ -46,6 +48,7 @@ const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.s
 const ONLY = option('only');
 const SCALE = option('scale');
 const PARTIAL = ONLY !== undefined || SCALE !== undefined;
+const EXPLAIN = process.argv.includes('--explain');
 const RUNS = CHECK ? 1 : Number(process.env.BENCH_RUNS ?? 5);
 /**
  * Untimed runs of each query in each engine after the suite's answer run and
@@ -313,6 +316,11 @@ async function benchSet(set, server, engines) {
         }
       }
     });
+    if (EXPLAIN) {
+      const alone = engines.find((e) => e.which === 'meridian-alone');
+      const { answer: plan } = await alone.page.evaluate(([sql]) => window.harness.run(sql, true), [`EXPLAIN ANALYZE ${query.meridian}`]);
+      console.error(plan.rows.map((row) => row.join('\n')).join('\n'));
+    }
     const timing = (which) => (times[which]?.length ? median(times[which]) : null);
     const result = {
       name: query.name,

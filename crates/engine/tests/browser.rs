@@ -30,6 +30,11 @@ async fn windows_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn sparse_join_keys_in_the_browser() {
+    common::sparse_integer_keys_join_by_index().await;
+}
+
+#[wasm_bindgen_test]
 async fn explain_analyze_in_the_browser() {
     common::explain_analyze_measures_the_plan().await;
 }

@@ -31,6 +31,11 @@ async fn windows() {
 }
 
 #[tokio::test]
+async fn sparse_join_keys() {
+    sparse_integer_keys_join_by_index().await;
+}
+
+#[tokio::test]
 async fn explain_analyze() {
     explain_analyze_measures_the_plan().await;
 }

@@ -616,6 +616,25 @@ pub async fn windows_answer_as_datafusion_does() {
     );
 }
 
+/// A join on an integer key whose build side is sparse (one key in a hundred
+/// of its range, as TPC-H orders of one year are among all orders) looks its
+/// keys up in an array indexed by key, not in a hash table, and answers alike.
+pub async fn sparse_integer_keys_join_by_index() {
+    let engine = Engine::new();
+    let sql = "SELECT count(*) AS n, sum(p.k) AS total \
+         FROM (SELECT value * 100 AS k FROM generate_series(1, 2000)) b \
+         JOIN (SELECT value AS k FROM generate_series(1, 300000)) p ON b.k = p.k";
+    let text = answer_text(&engine, sql).await;
+    // Keys 100, 200, …, 200,000: 2,000 of them, summing to 100 × 2000 × 2001 / 2.
+    assert!(text.contains("| 2000 | 200100000 |"), "{text}");
+    let plan = answer_text(&engine, &format!("EXPLAIN ANALYZE {sql}")).await;
+    // Once per partition that built a table: one in the browser, one per core natively.
+    assert!(
+        plan.contains("array_map_created_count=") && !plan.contains("array_map_created_count=0"),
+        "{plan}"
+    );
+}
+
 /// `EXPLAIN ANALYZE` runs the query where the engine runs (a browser worker
 /// has no runtime for DataFusion's own, which spawns tasks) and answers with
 /// the plan and what each step measured.

@@ -12,6 +12,7 @@ mod decimal_arithmetic;
 mod decimal_rule;
 mod error;
 mod export;
+mod filter_conjunction;
 mod hold;
 mod ipc;
 mod load;

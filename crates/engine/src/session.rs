@@ -194,6 +194,7 @@ pub(crate) fn session_with_extensions(
         .with_default_features()
         .with_optimizer_rule(Arc::new(crate::decimal_rule::FastDecimalArithmetic))
         .with_physical_optimizer_rule(Arc::new(crate::window_rule::WholePartitionWindows))
+        .with_physical_optimizer_rule(Arc::new(crate::filter_conjunction::ConjunctionFilters))
         .build();
     let context = SessionContext::new_with_state(state);
     context.register_udf(crate::utc_date_trunc::UtcDateTrunc::udf());

@@ -200,11 +200,22 @@ impl PhysicalExpr for FilterConjunction {
     }
 
     fn fmt_sql(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_joined(f, |conjunct, f| conjunct.fmt_sql(f))
+    }
+}
+
+impl FilterConjunction {
+    /// The conjuncts joined by `AND`, each written by `write`.
+    fn write_joined(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        write: impl Fn(&Arc<dyn PhysicalExpr>, &mut fmt::Formatter<'_>) -> fmt::Result,
+    ) -> fmt::Result {
         for (at, conjunct) in self.conjuncts.iter().enumerate() {
             if at > 0 {
                 write!(f, " AND ")?;
             }
-            conjunct.original.fmt_sql(f)?;
+            write(&conjunct.original, f)?;
         }
         Ok(())
     }
@@ -212,13 +223,7 @@ impl PhysicalExpr for FilterConjunction {
 
 impl fmt::Display for FilterConjunction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (at, conjunct) in self.conjuncts.iter().enumerate() {
-            if at > 0 {
-                write!(f, " AND ")?;
-            }
-            write!(f, "{}", conjunct.original)?;
-        }
-        Ok(())
+        self.write_joined(f, |conjunct, f| write!(f, "{conjunct}"))
     }
 }
 

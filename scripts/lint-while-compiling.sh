@@ -1,6 +1,6 @@
 #!/bin/sh
 # Cargo runs this in place of rustc for the workspace's own crates when
-# RUSTC_WORKSPACE_WRAPPER names it (scripts/test.sh does), so the test builds
+# RUSTC_WORKSPACE_WRAPPER names it (scripts/env.sh does), so the builds
 # lint Meridian's code with Clippy while they compile it; any warning fails.
 # Dependencies are still compiled by plain rustc, so their artifacts are the
 # ones every other build reuses: unlike `cargo clippy`, which checks the whole

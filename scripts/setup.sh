@@ -30,9 +30,12 @@ else
   echo "all present"
 fi
 
-step "Rust wasm32 target"
+step "Rust wasm32 target, rustfmt and Clippy (every build lints)"
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+done
 
 step "Trunk 0.21.14"
 if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then

@@ -10,7 +10,6 @@
 # linted on both targets with warnings denied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export RUSTC_WORKSPACE_WRAPPER="$PWD/scripts/lint-while-compiling.sh"
 scripts/setup.sh
 source scripts/env.sh
 started=$SECONDS

@@ -228,28 +228,35 @@ async fn split_with_helper(
         return None;
     }
     // Planning twice costs a multi-way join some milliseconds in wasm: a
-    // query found not splittable is not planned for splitting again.
+    // query found not splittable is not planned for splitting again, and one
+    // that was split is sent to the helper before this worker plans it, so
+    // both plan at once rather than one after the other.
     let key = format!("{sql}\u{0}{bindings:?}");
-    if helper.is_unsplittable(&key) {
-        return None;
-    }
+    let early = match helper.was_split(&key) {
+        Some(false) => return None,
+        Some(true) => Some(helper.run_part(sql, bindings, 1, PARTS)),
+        None => None,
+    };
+    // Returning `None` below drops an early request: the helper's answer,
+    // when it comes, is not waited for.
     let split = match engine.plan_split(sql, bindings, PARTS as usize).await {
         Ok(Some(split)) => split,
         Ok(None) => {
-            helper.remember_unsplittable(key);
+            helper.remember_verdict(key, false);
             return None;
         }
         Err(_) => return None,
     };
     // Remembered too: the memory is cleared when the tables change.
     if !helper.is_worth_splitting(split.rows_scanned()) {
-        helper.remember_unsplittable(key);
+        helper.remember_verdict(key, false);
         return None;
     }
     if !helper.holds(split.tables()) {
         return None;
     }
-    let theirs = helper.run_part(sql, bindings, 1, PARTS);
+    helper.remember_verdict(key, true);
+    let theirs = early.unwrap_or_else(|| helper.run_part(sql, bindings, 1, PARTS));
     Some(
         async {
             let mine = split.run_part(0).await?;

@@ -43,8 +43,9 @@ const MIN_ROWS_TO_SPLIT: u64 = 1_000_000;
 /// Replacements after crashes before the engine worker carries on alone.
 const MAX_RESTARTS: u32 = 3;
 
-/// Queries remembered as not splittable, at most; then the memory starts over.
-const MAX_UNSPLITTABLE: usize = 256;
+/// Queries whose verdict (split or not) is remembered, at most; then the
+/// memory starts over.
+const MAX_VERDICTS: usize = 256;
 
 /// A partition the helper ran: the plan it ran, and one Arrow IPC stream per share.
 pub struct HelperPart {
@@ -77,9 +78,10 @@ struct State {
     unanswered: BTreeMap<u64, Request>,
     /// The tables the helper said it holds.
     tables: BTreeSet<String>,
-    /// Queries (with their bindings) whose plans were found not splittable
-    /// over the tables as they are, so running one again plans it once.
-    unsplittable: BTreeSet<String>,
+    /// Queries (with their bindings) planned over the tables as they are, and
+    /// whether each was split: one found not splittable is planned once when
+    /// it runs again, and one that was split is sent to the helper at once.
+    verdicts: BTreeMap<String, bool>,
     /// Partitions asked for and not answered yet.
     waiting: BTreeMap<u64, oneshot::Sender<Option<HelperPart>>>,
     /// Those waiting for the helper to hold every table sent to it.
@@ -168,7 +170,7 @@ impl Helper {
                 return;
             }
             // Other tables may plan otherwise.
-            state.unsplittable.clear();
+            state.verdicts.clear();
             state.log.push((request.clone(), payload.clone()));
             if state.ready {
                 state.send(request, &payload);
@@ -206,19 +208,19 @@ impl Helper {
         self.is_ready() && tables.is_subset(&self.state.borrow().tables)
     }
 
-    /// Whether the query `key` (its SQL and bindings) was found not
-    /// splittable over the tables as they are.
-    pub fn is_unsplittable(&self, key: &str) -> bool {
-        self.state.borrow().unsplittable.contains(key)
+    /// Whether the query `key` (its SQL and bindings) was split when it last
+    /// ran over the tables as they are; `None` when it has not run over them.
+    pub fn was_split(&self, key: &str) -> Option<bool> {
+        self.state.borrow().verdicts.get(key).copied()
     }
 
-    /// Remembers that the query `key` is not splittable over these tables.
-    pub fn remember_unsplittable(&self, key: String) {
+    /// Remembers whether the query `key` was split over these tables.
+    pub fn remember_verdict(&self, key: String, split: bool) {
         let mut state = self.state.borrow_mut();
-        if state.unsplittable.len() >= MAX_UNSPLITTABLE {
-            state.unsplittable.clear();
+        if state.verdicts.len() >= MAX_VERDICTS {
+            state.verdicts.clear();
         }
-        state.unsplittable.insert(key);
+        state.verdicts.insert(key, split);
     }
 
     /// Asks the helper for partition `part` of `parts` of `sql`; resolves to

@@ -5,9 +5,9 @@
 # Meridian and DuckDB-Wasm give the same answers. Installs what it needs first.
 #
 # Clippy runs inside the builds the tests need (clippy-driver as cargo's
-# workspace wrapper, set in scripts/env.sh) rather than as `cargo clippy`, which would check
-# DataFusion a second time per target; every crate of the workspace is still
-# linted on both targets with warnings denied.
+# workspace wrapper, set in scripts/env.sh) rather than as `cargo clippy`,
+# which would check DataFusion a second time per target; every crate of the
+# workspace is still linted on both targets with warnings denied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

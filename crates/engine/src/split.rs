@@ -44,6 +44,7 @@ use datafusion::physical_plan::{
 use futures::TryStreamExt;
 use meridian_model::BoundValue;
 
+use crate::split_rows::ShareRows;
 use crate::{Engine, EngineError};
 
 /// A query planned to be answered by `engines` engines together.
@@ -55,6 +56,7 @@ pub struct SplitQuery {
     engines: usize,
     tables: BTreeSet<String>,
     rows_scanned: Option<u64>,
+    share_rows: Option<ShareRows>,
     fingerprint: String,
     task: Arc<TaskContext>,
 }
@@ -125,11 +127,13 @@ impl Engine {
             .collect::<Vec<_>>()
             .join("\n");
         let rows_scanned = tables.iter().map(|table| self.table_rows(table)).sum();
+        let share_rows = crate::split_rows::share_rows(&shares, engines);
         Ok(Some(SplitQuery {
             plan,
             shares,
             engines,
             rows_scanned,
+            share_rows,
             tables,
             fingerprint,
             task: Arc::new(TaskContext::from(&state)),
@@ -170,6 +174,12 @@ impl SplitQuery {
     /// saves, and this is what tells.
     pub fn rows_scanned(&self) -> Option<u64> {
         self.rows_scanned
+    }
+
+    /// The rows the shares read divided between the engines, and those every
+    /// engine reads whole; `None` when a source cannot tell its rows.
+    pub fn share_rows(&self) -> Option<ShareRows> {
+        self.share_rows
     }
 
     /// Runs engine `engine`'s partition of every share.

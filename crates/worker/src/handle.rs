@@ -248,7 +248,7 @@ async fn split_with_helper(
         Err(_) => return None,
     };
     // Remembered too: the memory is cleared when the tables change.
-    if !helper.is_worth_splitting(split.rows_scanned()) {
+    if !helper.is_worth_splitting(split.rows_scanned(), split.share_rows()) {
         helper.remember_verdict(key, false);
         return None;
     }

@@ -1,8 +1,8 @@
 //! A query split between two engines answers as one engine does.
 
-use meridian_engine::Engine;
 use meridian_engine::StepRun;
 use meridian_engine::arrow::util::pretty::pretty_format_batches;
+use meridian_engine::{Engine, ShareRows};
 use meridian_model::{BoundValue, DatasetFormat, Scope, StepKey};
 use meridian_samples::{CITIES, DEFAULT_SEED, transactions, write_parquet};
 
@@ -163,8 +163,23 @@ pub async fn a_split_query_answers_as_one_engine_does() {
         .unwrap()
         .unwrap();
     assert_eq!(union.share_count(), 2);
-    // A table read twice holds its rows once.
+    // A table read twice holds its rows once, and is divided twice.
     assert_eq!(union.rows_scanned(), Some(SPLIT_ROWS as u64));
+    let divided_twice = ShareRows {
+        divided: 2 * SPLIT_ROWS as u64,
+        repeated: 0,
+    };
+    assert_eq!(union.share_rows(), Some(divided_twice));
+
+    // A join's build side is read whole by each engine, its probe side divided.
+    let to_cities = share_rows_of(&first, SPLIT_QUERIES[3]).await;
+    assert_eq!(
+        to_cities,
+        ShareRows {
+            divided: SPLIT_ROWS as u64,
+            repeated: CITIES.len() as u64
+        }
+    );
 
     // Nothing to merge: a window over every row, a plain selection, a statement.
     for sql in [
@@ -207,6 +222,11 @@ pub async fn a_split_query_answers_as_one_engine_does() {
         .err()
         .unwrap();
     assert!(error.to_string().contains("nope"), "{error}");
+}
+
+async fn share_rows_of(engine: &Engine, sql: &str) -> ShareRows {
+    let split = engine.plan_split(sql, &[], 2).await.unwrap().expect(sql);
+    split.share_rows().expect(sql)
 }
 
 /// When `must_split`, the query must be split; otherwise a query not split passes.

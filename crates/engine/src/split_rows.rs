@@ -3,15 +3,19 @@
 //! a join, built in each engine: see `split_joins`).
 //!
 //! Splitting pays for the divided rows only. Measured in the browser on TPC-H
-//! at scale factor 1, joins whose build sides read 1.65 million rows of
+//! at scale factor 1, joins whose build sides hold 1.65 million rows of
 //! orders and customers beside 6 million of divided lineitem ran no faster in
 //! two workers than in one (Q5, Q10) or slower (Q3, 0.7x): both engines
-//! build the same large hash tables at once, then merge. A join to a small
-//! table (telemetry to stores) gained 1.5x. The worker weighs the two counts.
+//! build the same large hash tables at once, then merge. A join of 10 million
+//! telemetry rows to stores gained 1.5x, though each engine folds 5 million
+//! transactions into those stores: a scan aggregated into few groups is cheap
+//! beside a hash table of every row, so rows beneath an aggregate in a build
+//! side are not counted. The worker weighs the two counts.
 
 use std::sync::Arc;
 
 use datafusion::datasource::source::DataSourceExec;
+use datafusion::physical_plan::aggregates::AggregateExec;
 use datafusion::physical_plan::statistics::{StatisticsArgs, StatisticsContext};
 use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties};
 
@@ -20,7 +24,8 @@ use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties};
 pub struct ShareRows {
     /// Rows of sources each engine reads a part of.
     pub divided: u64,
-    /// Rows of sources every engine reads whole.
+    /// Rows of sources every engine reads whole into a join's hash table
+    /// (not through an aggregate).
     pub repeated: u64,
 }
 
@@ -29,12 +34,22 @@ pub struct ShareRows {
 pub(crate) fn share_rows(shares: &[Arc<dyn ExecutionPlan>], engines: usize) -> Option<ShareRows> {
     let mut rows = ShareRows::default();
     for share in shares {
-        add_sources(share, engines, &mut rows)?;
+        // The share is itself an aggregate, over the rows it divides.
+        for child in share.children() {
+            add_sources(child, engines, false, &mut rows)?;
+        }
     }
     Some(rows)
 }
 
-fn add_sources(node: &Arc<dyn ExecutionPlan>, engines: usize, rows: &mut ShareRows) -> Option<()> {
+/// Adds the rows of the sources beneath `node`; those of a source read whole
+/// only when no aggregate stands between it and the share (`aggregated`).
+fn add_sources(
+    node: &Arc<dyn ExecutionPlan>,
+    engines: usize,
+    aggregated: bool,
+    rows: &mut ShareRows,
+) -> Option<()> {
     if node.is::<DataSourceExec>() {
         let statistics = StatisticsContext::new()
             .compute(node.as_ref(), &StatisticsArgs::new())
@@ -42,13 +57,14 @@ fn add_sources(node: &Arc<dyn ExecutionPlan>, engines: usize, rows: &mut ShareRo
         let count = *statistics.num_rows.get_value()? as u64;
         if node.output_partitioning().partition_count() == engines {
             rows.divided += count;
-        } else {
+        } else if !aggregated {
             rows.repeated += count;
         }
         return Some(());
     }
+    let aggregated = aggregated || node.is::<AggregateExec>();
     for child in node.children() {
-        add_sources(child, engines, rows)?;
+        add_sources(child, engines, aggregated, rows)?;
     }
     Some(())
 }

@@ -64,7 +64,7 @@ if [[ ! -f public/vendor/editor.js ]] || [[ -n $(find editor/src editor/package-
 fi
 ls -l public/vendor/editor.js
 
-step "File times of the crate that replaces brotli"
+step "File times of the crate that replaces brotli, and of the workspace manifest"
 # Cargo judges a path crate stale by its files' times, and a fresh clone gives
 # every file the time of the checkout. crates/brotli sits under parquet and
 # DataFusion, so each clone would rebuild them both natively and for wasm (the
@@ -74,7 +74,9 @@ step "File times of the crate that replaces brotli"
 # natively for that file alone: 15 of the benchmark's 32.6 min). Each of them
 # that equals the last commit's and is newer than the commit that last changed
 # it gets that commit's time; an edited one keeps its own, and cargo rebuilds.
-# Times only move back.
+# Times only move back. An older time on the manifest hides nothing from a
+# build: cargo fingerprints what the manifest says (dependencies, features,
+# profiles, lint levels) by content, not by time.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   while read -r file; do
     committed=$(git log -1 --format=%ct -- "$file")

@@ -7,6 +7,8 @@
 
 mod analyze_in_task;
 mod clustered_sort;
+mod compact;
+mod compact_table;
 mod cross_filter;
 mod decimal_arithmetic;
 mod decimal_rule;

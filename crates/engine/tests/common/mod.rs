@@ -422,6 +422,43 @@ pub async fn tables_held_in_memory_answer_as_files_do() {
         city_totals(&from_files, "tx").await
     );
 
+    // A budget the table fits only with its columns of few values held as
+    // dictionaries: held so, it shows its file's types and every value.
+    let mut decoded = Engine::new();
+    decoded.hold_tables_in_memory(u64::MAX);
+    decoded
+        .register_bytes(
+            request("tx", "tx.parquet", DatasetFormat::Parquet),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    let decoded_bytes = decoded.held_bytes();
+    let mut compact = Engine::new();
+    compact.hold_tables_in_memory(decoded_bytes / 2);
+    compact
+        .register_bytes(
+            request("tx", "tx.parquet", DatasetFormat::Parquet),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    assert!(compact.is_held_in_memory("tx"));
+    assert!(compact.held_bytes() <= decoded_bytes / 2, "{decoded_bytes}");
+    let every_row = "SELECT * FROM tx ORDER BY ts, merchant_id, store_id, city, lat, lon, \
+                     amount, currency, card_type, status";
+    let (compact_schema, compact_rows) = compact.query(every_row).await.unwrap();
+    let (file_schema, file_rows) = from_files.query(every_row).await.unwrap();
+    assert_eq!(compact_schema, file_schema);
+    assert_eq!(
+        pretty_format_batches(&compact_rows).unwrap().to_string(),
+        pretty_format_batches(&file_rows).unwrap().to_string()
+    );
+    assert_eq!(
+        city_totals(&compact, "tx").await,
+        city_totals(&from_files, "tx").await
+    );
+
     // A CSV that breaks halfway fails with its sentence, held or not.
     let mut broken = transactions_csv().to_vec();
     broken.extend_from_slice(b"only,three,fields\n");

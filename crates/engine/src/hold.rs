@@ -29,7 +29,7 @@ use futures::StreamExt;
 use meridian_model::DatasetFormat;
 use object_store::ObjectStoreExt;
 
-use crate::compact::{Compaction, MAX_ROWS_PER_KEY};
+use crate::compact::Compaction;
 use crate::compact_table::CompactTable;
 use crate::{Engine, LoadRequest};
 
@@ -201,8 +201,6 @@ struct HeldBatches {
     /// Which columns are held as dictionaries, once the table has not fitted
     /// the room as decoded; `None` until then.
     compaction: Option<(Compaction, SchemaRef)>,
-    /// Whether batches are short enough for dictionaries (see `compact`).
-    may_compact: bool,
     decoded_schema: SchemaRef,
     batches: Vec<RecordBatch>,
     /// Each buffer once, however many batches reach it: batches cut from one
@@ -220,7 +218,6 @@ impl HeldBatches {
         Self {
             coalescer: BatchCoalescer::new(Arc::clone(&schema), batch_size.max(1)),
             compaction: None,
-            may_compact: batch_size <= MAX_ROWS_PER_KEY,
             decoded_schema: schema,
             batches: Vec::new(),
             counter: RecordBatchMemoryCounter::new(),
@@ -275,9 +272,11 @@ impl HeldBatches {
     /// factor 1, natively: 411 ms decoded from Parquet, 171 ms held as
     /// dictionaries).
     fn compact_what_is_held(&mut self) -> Result<bool, ArrowError> {
-        if self.compaction.is_some() || !self.may_compact {
+        if self.compaction.is_some() {
             return Ok(false);
         }
+        // Every batch but the table's last is as long as the first, so a
+        // first batch too long for the dictionaries' keys chooses none.
         let Some(first) = self.batches.first() else {
             return Ok(false);
         };

@@ -406,15 +406,7 @@ pub async fn tables_held_in_memory_answer_as_files_do() {
     assert!(held.held_bytes() < held_bytes);
 
     // A budget smaller than the table: it stays a file and still answers.
-    let mut small = Engine::new();
-    small.hold_tables_in_memory(1024);
-    small
-        .register_bytes(
-            request("tx", "tx.parquet", DatasetFormat::Parquet),
-            transactions_parquet(Compression::SNAPPY),
-        )
-        .await
-        .unwrap();
+    let small = transactions_within(1024).await;
     assert!(!small.is_held_in_memory("tx"));
     assert_eq!(small.held_bytes(), 0);
     assert_eq!(
@@ -424,25 +416,8 @@ pub async fn tables_held_in_memory_answer_as_files_do() {
 
     // A budget the table fits only with its columns of few values held as
     // dictionaries: held so, it shows its file's types and every value.
-    let mut decoded = Engine::new();
-    decoded.hold_tables_in_memory(u64::MAX);
-    decoded
-        .register_bytes(
-            request("tx", "tx.parquet", DatasetFormat::Parquet),
-            transactions_parquet(Compression::SNAPPY),
-        )
-        .await
-        .unwrap();
-    let decoded_bytes = decoded.held_bytes();
-    let mut compact = Engine::new();
-    compact.hold_tables_in_memory(decoded_bytes / 2);
-    compact
-        .register_bytes(
-            request("tx", "tx.parquet", DatasetFormat::Parquet),
-            transactions_parquet(Compression::SNAPPY),
-        )
-        .await
-        .unwrap();
+    let decoded_bytes = transactions_within(u64::MAX).await.held_bytes();
+    let compact = transactions_within(decoded_bytes / 2).await;
     assert!(compact.is_held_in_memory("tx"));
     assert!(compact.held_bytes() <= decoded_bytes / 2, "{decoded_bytes}");
     let every_row = "SELECT * FROM tx ORDER BY ts, merchant_id, store_id, city, lat, lon, \
@@ -493,6 +468,20 @@ pub async fn tables_held_in_memory_answer_as_files_do() {
         assert!(!dataset.held_in_memory);
         assert!(engine.query("SELECT sum(n) FROM late").await.is_err());
     }
+}
+
+/// An engine holding tables within `budget` bytes, with the transactions as `tx`.
+async fn transactions_within(budget: u64) -> Engine {
+    let mut engine = Engine::new();
+    engine.hold_tables_in_memory(budget);
+    engine
+        .register_bytes(
+            request("tx", "tx.parquet", DatasetFormat::Parquet),
+            transactions_parquet(Compression::SNAPPY),
+        )
+        .await
+        .unwrap();
+    engine
 }
 
 /// Registering fails with a load error starting with `message`, and no table is left.

@@ -200,7 +200,7 @@ struct HeldBatches {
     coalescer: BatchCoalescer,
     /// Which columns are held as dictionaries, once the table has not fitted
     /// the room as decoded; `None` until then.
-    compaction: Option<(Compaction, SchemaRef)>,
+    compaction: Option<Compaction>,
     decoded_schema: SchemaRef,
     batches: Vec<RecordBatch>,
     /// Each buffer once, however many batches reach it: batches cut from one
@@ -239,8 +239,8 @@ impl HeldBatches {
         if !self.keep_completed()? {
             return Ok(None);
         }
-        let schema = match self.compaction {
-            Some((_, held_schema)) => held_schema,
+        let schema = match &self.compaction {
+            Some(compaction) => Arc::clone(compaction.held_schema()),
             None => self.decoded_schema,
         };
         Ok(Some((self.batches, schema, self.held_bytes)))
@@ -248,17 +248,54 @@ impl HeldBatches {
 
     fn keep_completed(&mut self) -> Result<bool, ArrowError> {
         while let Some(batch) = self.coalescer.next_completed_batch() {
-            let mut batch = without_spare_capacity(batch)?;
-            if let Some((compaction, held_schema)) = &self.compaction {
-                batch = compaction.apply(batch, held_schema)?;
-            }
-            self.held_bytes += self.counter.count_batch(&batch) as u64;
-            self.batches.push(batch);
+            self.hold(without_spare_capacity(batch)?)?;
             if self.held_bytes > self.room && !self.compact_what_is_held()? {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// Keeps `batch`, held as the compaction chosen says if there is one.
+    fn hold(&mut self, batch: RecordBatch) -> Result<(), ArrowError> {
+        let mut widened = false;
+        let batch = match &mut self.compaction {
+            Some(compaction) => {
+                let (held, changed) = compaction.apply(batch)?;
+                widened = changed;
+                held
+            }
+            None => batch,
+        };
+        self.held_bytes += self.counter.count_batch(&batch) as u64;
+        self.batches.push(batch);
+        if widened {
+            self.hold_again()?;
+        }
+        Ok(())
+    }
+
+    /// Holds every batch kept so far as the compaction now says, counted
+    /// afresh. A batch that widens a column's keys makes those before it be
+    /// held again, which can widen no further column.
+    fn hold_again(&mut self) -> Result<(), ArrowError> {
+        let Some(compaction) = &mut self.compaction else {
+            return Ok(());
+        };
+        loop {
+            self.counter = RecordBatchMemoryCounter::new();
+            self.held_bytes = 0;
+            let mut widened = false;
+            for batch in std::mem::take(&mut self.batches) {
+                let (held, changed) = compaction.apply(batch)?;
+                widened |= changed;
+                self.held_bytes += self.counter.count_batch(&held) as u64;
+                self.batches.push(held);
+            }
+            if !widened {
+                return Ok(());
+            }
+        }
     }
 
     /// Holds the batches kept so far, and those to come, with their columns
@@ -280,19 +317,11 @@ impl HeldBatches {
         let Some(first) = self.batches.first() else {
             return Ok(false);
         };
-        let compaction = Compaction::choose(first)?;
-        if !compaction.changes_anything() {
+        let Some(compaction) = Compaction::choose(first)? else {
             return Ok(false);
-        }
-        let held_schema = compaction.held_schema(&self.decoded_schema);
-        self.counter = RecordBatchMemoryCounter::new();
-        self.held_bytes = 0;
-        for batch in std::mem::take(&mut self.batches) {
-            let batch = compaction.apply(batch, &held_schema)?;
-            self.held_bytes += self.counter.count_batch(&batch) as u64;
-            self.batches.push(batch);
-        }
-        self.compaction = Some((compaction, held_schema));
+        };
+        self.compaction = Some(compaction);
+        self.hold_again()?;
         Ok(self.held_bytes <= self.room)
     }
 }

@@ -196,7 +196,7 @@ async function benchLargeFile(server) {
       page,
       browser: { baseline: engine.baseline, peak: engine.peak },
     };
-    const mib = (bytes) => `${(bytes / 1_048_576).toFixed(0)} MB`;
+    const mib = (bytes) => `${(bytes / 1_048_576).toFixed(0)} MiB`;
     console.error(
       `  large file (${mib(result.bytes)}, ${result.rows.toLocaleString('en')} rows): registered in ${result.loadMs.toFixed(0)} ms, ` +
         `aggregated in ${result.queryMs.toFixed(0)} ms by ${result.workers} workers; page peak ${mib(page.peak)} (${mib(page.baseline)} before)`,

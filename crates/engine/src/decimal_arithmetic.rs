@@ -216,8 +216,8 @@ impl<'a> Decimal<'a> {
 /// twice it (it has the same highest bit): being a little high only sends a
 /// batch whose results come near 2^63 to Arrow's kernel. Taking the largest
 /// magnitude instead compares 128-bit integers, which wasm32 does in several
-/// branching steps: TPC-H Q1's bounds took three times as long as its
-/// arithmetic in the browser.
+/// branching steps: in a browser profile of TPC-H Q1 and Q10, those bounds
+/// took three times as long as the arithmetic they guard.
 fn magnitude_bound(values: &[i128]) -> u128 {
     let mut magnitudes = 0u64;
     // Bits set where a value's upper half is not the sign of its lower half.
@@ -434,7 +434,7 @@ mod tests {
             let bound = magnitude_bound(values);
             assert!(bound >= largest, "{values:?}: {bound} < {largest}");
             assert!(
-                bound <= largest.saturating_mul(2),
+                bound == 0 || bound < largest.saturating_mul(2),
                 "{values:?}: {bound} too high"
             );
         }

@@ -10,7 +10,7 @@ scripts/setup.sh >/dev/null
 source scripts/env.sh
 dist="$CARGO_TARGET_DIR/bundle-dist"
 started=$SECONDS
-trunk build --release --cargo-profile bundle --dist "$dist" >&2
+build_bundle "$dist" >&2
 echo "built in $((SECONDS - started)) s" >&2
 
 size() { wc -c <"$1" | tr -d ' '; }

@@ -18,14 +18,50 @@ export MERIDIAN_SAMPLE_ROWS="${MERIDIAN_SAMPLE_ROWS:-200000}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The shipped bundle (fat LTO, opt-level z) shares no artifact with the other
+# builds, so it has a target directory of its own; and since cargo locks a
+# target directory while it builds, the engine benchmark can build the bundle's
+# worker beside the samples' native binary.
+export BUNDLE_TARGET_DIR="${BUNDLE_TARGET_DIR:-$HOME/.cache/meridian/bundle-target}"
+
+# Builds the shipped bundle into the folder $1, with plain rustc: every other
+# build lints Meridian's crates already.
+build_bundle() {
+  CARGO_TARGET_DIR="$BUNDLE_TARGET_DIR" env -u RUSTC_WORKSPACE_WRAPPER \
+    trunk build --release --cargo-profile bundle --dist "$1"
+}
+
+# The shipped bundle's engine worker as Trunk's cargo build makes it (same
+# arguments, same target directory), so a bundle build after it finds the
+# worker built: DataFusion and the worker's fat-LTO link are most of the
+# bundle's time, and need no sample data.
+build_bundle_worker() {
+  CARGO_TARGET_DIR="$BUNDLE_TARGET_DIR" env -u RUSTC_WORKSPACE_WRAPPER \
+    cargo build --target=wasm32-unknown-unknown --manifest-path crates/worker/Cargo.toml \
+    --profile bundle --bin meridian-worker
+}
+
+# The bundled sample tables (public/samples), written when missing or older
+# than their generator. The samples crate's binary needs no query engine, so
+# serving and the bundle do not wait for DataFusion to build natively;
+# --workspace gives its dependencies the whole workspace's features, so the
+# test build reuses them.
+make_samples() {
+  step "Bundled sample data"
+  if [[ ! -f public/samples/transactions.parquet || ! -f public/samples/telemetry.parquet || crates/samples/src -nt public/samples/transactions.parquet ]]; then
+    cargo build --quiet --workspace --bin meridian-samples
+    "$CARGO_TARGET_DIR/debug/meridian-samples" "$MERIDIAN_SAMPLE_ROWS" public/samples
+  fi
+  ls -l public/samples
+}
+
 # The shipped bundle for the benchmarks: MERIDIAN_DIST when it names one, else
-# built (fat LTO, wasm-opt -Oz) into the build directory.
+# built into the build directory.
 use_bundle() {
   if [[ -z ${MERIDIAN_DIST:-} ]]; then
     export MERIDIAN_DIST="$CARGO_TARGET_DIR/bundle-dist"
     step "The shipped bundle"
-    # Its profile shares no artifact with the other builds: plain rustc.
-    env -u RUSTC_WORKSPACE_WRAPPER trunk build --release --cargo-profile bundle --dist "$MERIDIAN_DIST" >&2
+    build_bundle "$MERIDIAN_DIST" >&2
   fi
 }
 
@@ -33,7 +69,9 @@ use_bundle() {
 # (dev profile, dependencies optimised), so DataFusion is not built again.
 use_cli() {
   if [[ -z ${MERIDIAN_BIN:-} ]]; then
-    cargo build --quiet --workspace --bins >&2
+    # --workspace for the whole workspace's features (the test build's), --bin
+    # for the CLI alone: the app is not built natively for nothing.
+    cargo build --quiet --workspace --bin meridian >&2
     export MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian"
   fi
 }

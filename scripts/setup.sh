@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Meridian needs to build, serve and test, idempotently:
 # Debian packages, the wasm32 target, Trunk, wasm-bindgen (the Cargo.lock
-# version), wasm-opt from npm, the node packages, the editor bundle and the
-# bundled sample data. Only package registries are used; nothing from GitHub.
+# version), wasm-opt from npm, the node packages, the editor bundle and (unless
+# --no-samples) the bundled sample data. Only package registries are used;
+# nothing from GitHub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -39,7 +40,10 @@ done
 
 step "Trunk 0.21.14"
 if ! trunk --version 2>/dev/null | grep -q '0\.21\.14'; then
-  install_crate --locked trunk --version 0.21.14
+  # Trunk's manifest builds it with fat LTO in one codegen unit: minutes more
+  # of a fresh machine's set-up, for a tool that only starts other tools.
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    install_crate --locked trunk --version 0.21.14
 fi
 
 step "wasm-bindgen (the version in Cargo.lock)"
@@ -86,10 +90,5 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   done < <(git ls-files crates/brotli Cargo.toml)
 fi
 
-step "Bundled sample data"
-if [[ ! -f public/samples/transactions.parquet || ! -f public/samples/telemetry.parquet || crates/samples/src -nt public/samples/transactions.parquet ]]; then
-  # Built with the whole workspace's features, so the test build reuses every artifact.
-  cargo build --quiet --workspace --bins
-  "$CARGO_TARGET_DIR/debug/meridian" samples --rows "$MERIDIAN_SAMPLE_ROWS" --out public/samples --formats parquet
-fi
-ls -l public/samples
+# --no-samples: the engine benchmark writes them itself, beside a build.
+[[ ${1:-} == --no-samples ]] || make_samples

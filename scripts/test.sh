@@ -41,7 +41,6 @@ MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian" \
 
 step "The engine benchmark's answers against DuckDB-Wasm (small scale factor, no timings)"
 MERIDIAN_DIST="$CARGO_TARGET_DIR/e2e-dist" \
-MERIDIAN_BIN="$CARGO_TARGET_DIR/debug/meridian" \
   scripts/bench-engines.sh --check
 
 echo "All tests passed in $((SECONDS - started)) s (after setup)."

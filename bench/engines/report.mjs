@@ -1,33 +1,50 @@
 // BENCHMARKS.md from one run of the engine benchmark.
 
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { appDist } from '../../tests/e2e/support/env.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const mb = (bytes) => `${(bytes / 1_048_576).toFixed(2)} MiB`;
 const ms = (value) => (value < 10 ? value.toFixed(2) : value.toFixed(0));
+const gzipped = promisify(gzip);
+const brotlied = promisify(brotliCompress);
 
-function sizes(files) {
-  let raw = 0;
-  let gzip = 0;
-  let brotli = 0;
-  for (const file of files) {
-    const bytes = readFileSync(file);
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-    // Quality 11 with the largest standard window (24 bits), as `brotli -q 11`
-    // writes a file served pre-compressed.
-    const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 };
-    brotli += brotliCompressSync(bytes, { params }).length;
+/**
+ * A file's raw, gzip -9 and brotli -q 11 sizes, by path: each file is compressed
+ * once however many rows count it, and every file at once (zlib's asynchronous
+ * calls run on libuv's thread pool, so the largest files use both cores).
+ */
+const measured = new Map();
+function fileSizes(file) {
+  if (!measured.has(file)) {
+    measured.set(
+      file,
+      (async () => {
+        const bytes = await readFile(file);
+        // Quality 11 with the largest standard window (24 bits), as `brotli -q 11`
+        // writes a file served pre-compressed.
+        const params = { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 };
+        const [gz, br] = await Promise.all([gzipped(bytes, { level: 9 }), brotlied(bytes, { params })]);
+        return { raw: bytes.length, gzip: gz.length, brotli: br.length };
+      })(),
+    );
   }
-  // The size target is in MB (10⁶ bytes), so brotli's column gives both.
-  return `${mb(raw)} | ${mb(gzip)} | ${mb(brotli)} (${(brotli / 1e6).toFixed(2)} MB)`;
+  return measured.get(file);
 }
 
-function bundleRows() {
+async function sizes(files) {
+  const each = await Promise.all(files.map(fileSizes));
+  const total = (key) => each.reduce((sum, file) => sum + file[key], 0);
+  // The size target is in MB (10⁶ bytes), so brotli's column gives both.
+  return `${mb(total('raw'))} | ${mb(total('gzip'))} | ${mb(total('brotli'))} (${(total('brotli') / 1e6).toFixed(2)} MB)`;
+}
+
+async function bundleRows() {
   const dist = appDist();
   // The app's own files as the build lists them for "Publish as a folder"
   // (scripts/list-app-files.sh): everything the page loads but the samples.
@@ -35,15 +52,13 @@ function bundleRows() {
   const duck = join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist');
   const worker = app.filter((f) => f.startsWith('meridian-worker')).map((f) => join(dist, f));
   const ui = app.filter((f) => !f.startsWith('meridian-worker')).map((f) => join(dist, f));
+  const duckdb = ['duckdb-eh.wasm', 'duckdb-browser-eh.worker.js', 'duckdb-browser.mjs'].map((f) => join(duck, f));
+  const [workerSizes, uiSizes, bothSizes, duckdbSizes] = await Promise.all([worker, ui, [...worker, ...ui], duckdb].map(sizes));
   return [
-    `| Meridian engine worker (wasm + JS) | ${sizes(worker)} |`,
-    `| Meridian UI (wasm + JS, the SQL editor's script, CSS, the page, its icon) | ${sizes(ui)} |`,
-    `| Meridian, both: every file the page loads but the samples | ${sizes([...worker, ...ui])} |`,
-    `| DuckDB-Wasm, the bundle this browser ran (duckdb-eh.wasm, its worker, the library) | ${sizes([
-      join(duck, 'duckdb-eh.wasm'),
-      join(duck, 'duckdb-browser-eh.worker.js'),
-      join(duck, 'duckdb-browser.mjs'),
-    ])} |`,
+    `| Meridian engine worker (wasm + JS) | ${workerSizes} |`,
+    `| Meridian UI (wasm + JS, the SQL editor's script, CSS, the page, its icon) | ${uiSizes} |`,
+    `| Meridian, both: every file the page loads but the samples | ${bothSizes} |`,
+    `| DuckDB-Wasm, the bundle this browser ran (duckdb-eh.wasm, its worker, the library) | ${duckdbSizes} |`,
   ];
 }
 
@@ -75,7 +90,7 @@ function largeFileSection(large) {
 
 const geometricMean = (values) => Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
 
-export function writeReport({ sets, engines, chromium, runs, warmups, largeFile }) {
+export async function writeReport({ sets, engines, chromium, runs, warmups, largeFile }) {
   const duckVersion = JSON.parse(readFileSync(join(HERE, 'node_modules', '@duckdb', 'duckdb-wasm', 'package.json'), 'utf8')).version;
   const lock = readFileSync(join(HERE, '..', '..', 'Cargo.lock'), 'utf8');
   const datafusion = /name = "datafusion"\nversion = "([^"]+)"/.exec(lock)?.[1] ?? '?';
@@ -108,9 +123,10 @@ export function writeReport({ sets, engines, chromium, runs, warmups, largeFile 
     'Meridian reads the Parquet files, handed to its worker as browser `File`s, as the app does with a',
     'chosen file up to 512 MB: it decodes each table once when it is registered and holds it in memory while the',
     'tables together fit its budget (1.75 GiB of the worker\'s 4 GiB); a table beyond that stays in its',
-    'file and is decoded by each query. DuckDB-Wasm is given the same tables as Arrow IPC streams, which',
-    'it reads built in: its npm build fetches its Parquet reader from the internet at run time, which',
-    'cannot work here, so its tables are decoded into its own storage when they are loaded.',
+    'file and is decoded by each query. DuckDB-Wasm is given the same tables as Arrow IPC streams',
+    '(written from the same Parquet files by pyarrow), which it reads built in: its npm build fetches',
+    'its Parquet reader from the internet at run time, which cannot work here, so its tables are',
+    'decoded into its own storage when they are loaded.',
     'Timestamps reach DuckDB without their time zone (the values are UTC), because its time-zone',
     'functions are another extension it would fetch.',
     '',
@@ -170,7 +186,7 @@ export function writeReport({ sets, engines, chromium, runs, warmups, largeFile 
     '',
     '| what | raw | gzip -9 | brotli -q 11 |',
     '|---|---|---|---|',
-    ...bundleRows(),
+    ...(await bundleRows()),
     '',
     '## Reproduce',
     '',
@@ -178,8 +194,8 @@ export function writeReport({ sets, engines, chromium, runs, warmups, largeFile 
     'scripts/bench-engines.sh',
     '```',
     '',
-    'It installs what it needs (tpchgen-cli from PyPI in a virtual environment, DuckDB-Wasm from npm),',
-    'builds the shipped bundle, generates the data, runs the engines and rewrites this file.',
+    'It installs what it needs (tpchgen-cli and pyarrow from PyPI in a virtual environment, DuckDB-Wasm',
+    'from npm), builds the shipped bundle, generates the data, runs the engines and rewrites this file.',
     '',
   );
   return lines.join('\n');

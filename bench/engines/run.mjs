@@ -1,7 +1,7 @@
 // Meridian's engine beside DuckDB-Wasm in headless Chromium, one run.
 //
 // Generates the data (TPC-H with tpchgen-cli, Meridian's own tables with the
-// `meridian` CLI), serves it and the engines from 127.0.0.1, opens one browser
+// samples crate's binary), serves it and the engines from 127.0.0.1, opens one browser
 // per engine, runs the whole suite once in each, checks that their answers
 // agree, warms each query up WARMUPS more times, then times it RUNS times,
 // alternating engines.
@@ -9,12 +9,14 @@
 // one per core) and alone in one worker, timed where the helper took part,
 // which gives the helper's speed-up.
 // Meridian reads the Parquet files; DuckDB-Wasm gets the same tables as Arrow
-// IPC streams (its npm build fetches its Parquet reader from the internet at
-// run time, which cannot work offline).
+// IPC streams, written by pyarrow (its npm build fetches its Parquet reader
+// from the internet at run time, which cannot work offline).
 //
 //   node run.mjs            the full benchmark; writes BENCHMARKS.md
 //   node run.mjs --check    a small scale factor, answers only (the test command)
 //   node run.mjs --show     also print what each engine answered first
+//   node run.mjs --data     only makes the files the run reads (the script
+//                           makes them while the shipped bundle builds)
 //   node run.mjs --only=TEXT --scale=N [--explain]
 //                           only the queries whose name holds TEXT, only at
 //                           scale factor N: prints their times (and with
@@ -22,16 +24,17 @@
 //                           worker after them), writes no report
 //
 // Inputs (scripts/bench-engines.sh sets them): MERIDIAN_DIST (the built app),
-// MERIDIAN_BIN (the CLI), TPCHGEN (tpchgen-cli), BENCH_DATA (a folder kept
-// between runs for the generated files).
+// MERIDIAN_SAMPLES_BIN (the samples crate's `meridian-samples`), TPCHGEN
+// (tpchgen-cli), BENCH_PYTHON (a Python with pyarrow), BENCH_DATA (a folder
+// kept between runs for the generated files).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeAll, launch } from '../../tests/e2e/support/app.mjs';
-import { appDist, meridianBin } from '../../tests/e2e/support/env.mjs';
+import { appDist } from '../../tests/e2e/support/env.mjs';
 import { startServer } from '../../tests/e2e/support/server.mjs';
 import { compareAnswers } from './agree.mjs';
 import { browserMemory } from './memory.mjs';
@@ -49,6 +52,7 @@ const ONLY = option('only');
 const SCALE = option('scale');
 const PARTIAL = ONLY !== undefined || SCALE !== undefined;
 const EXPLAIN = process.argv.includes('--explain');
+const DATA_ONLY = process.argv.includes('--data');
 const RUNS = CHECK ? 1 : Number(process.env.BENCH_RUNS ?? 5);
 /**
  * Untimed runs of each query in each engine after the suite's answer run and
@@ -105,31 +109,32 @@ function sample(name, rows) {
   const file = join(folder, `${name}.parquet`);
   if (!existsSync(file)) {
     console.error(`Generating ${rows.toLocaleString('en')} rows of the sample tables…`);
-    run(meridianBin(), ['samples', '--rows', String(rows), '--out', folder, '--formats', 'parquet']);
+    run(required('MERIDIAN_SAMPLES_BIN'), [String(rows), folder]);
   }
   return file;
 }
 
 /**
- * The Arrow IPC stream DuckDB-Wasm is given for a Parquet file, written by the
- * CLI from the same file. Time zones are dropped from timestamps (the values
- * stay UTC): DuckDB's time-zone functions live in an extension it would fetch.
+ * The Arrow IPC stream DuckDB-Wasm is given for a Parquet file, written from
+ * the same file by pyarrow (arrow_stream.py). Time zones are dropped from
+ * timestamps (the values stay UTC): DuckDB's time-zone functions live in an
+ * extension it would fetch.
  */
 function arrowStream(parquet, table) {
   const file = parquet.replace(/\.parquet$/, '.arrows');
   if (!existsSync(file) || statSync(file).mtimeMs < statSync(parquet).mtimeMs) {
-    const select = TABLES.meridian.includes(table)
-      ? `SELECT * REPLACE (arrow_cast(ts, 'Timestamp(Millisecond, None)') AS ts) FROM ${table}`
-      : `SELECT * FROM ${table}`;
-    const out = openSync(`${file}.part`, 'w');
-    try {
-      execFileSync(meridianBin(), ['sql', parquet, '-e', select, '--format', 'arrow'], { stdio: ['ignore', out, 'inherit'] });
-    } finally {
-      closeSync(out);
-    }
-    execFileSync('mv', [`${file}.part`, file]);
+    const naive = TABLES.meridian.includes(table) ? ['--naive', 'ts'] : [];
+    run(required('BENCH_PYTHON'), [join(HERE, 'arrow_stream.py'), parquet, `${file}.part`, ...naive]);
+    renameSync(`${file}.part`, file);
   }
   return file;
+}
+
+/** An input the script sets, or a sentence saying which is missing. */
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the benchmark with scripts/bench-engines.sh.`);
+  return value;
 }
 
 /** The full-scan aggregate over the large chosen file. */
@@ -280,8 +285,21 @@ async function answerAll(engines) {
   return { answers, failed };
 }
 
+/** The Parquet file of each table of a data set, by table name, made when missing. */
+function dataFiles(set) {
+  return { ...tpch(set.scale), transactions: sample('transactions', set.transactions), telemetry: sample('telemetry', set.telemetry) };
+}
+
+/** Makes every file the run reads that is missing: Parquet, DuckDB-Wasm's Arrow streams, the large file. */
+function makeData() {
+  for (const set of SETS) {
+    for (const [name, parquet] of Object.entries(dataFiles(set))) arrowStream(parquet, name);
+  }
+  if (!PARTIAL) largeFile();
+}
+
 async function benchSet(set, server, engines) {
-  const files = { ...tpch(set.scale), transactions: sample('transactions', set.transactions), telemetry: sample('telemetry', set.telemetry) };
+  const files = dataFiles(set);
   const url = (file) => `${server.url}/data/${file.slice(dataRoot.length + 1)}`;
   const tables = (which) =>
     Object.entries(files).map(([name, parquet]) => ({ name, url: url(dialect(which) === 'meridian' ? parquet : arrowStream(parquet, name)) }));
@@ -360,6 +378,7 @@ async function benchSet(set, server, engines) {
 async function main() {
   if (!SETS.length || !SUITE.length) throw new Error('no data set or no query matches --scale and --only');
   mkdirSync(dataRoot, { recursive: true });
+  if (DATA_ONLY) return makeData();
   const site = siteFolder();
   const server = await startServer({ root: site });
   const engines = [];
@@ -388,7 +407,7 @@ async function main() {
       return;
     }
     const chromium = (await engines[0].browser.version());
-    const report = writeReport({ sets, engines, chromium, runs: RUNS, warmups: WARMUPS, largeFile: largeFileResult });
+    const report = await writeReport({ sets, engines, chromium, runs: RUNS, warmups: WARMUPS, largeFile: largeFileResult });
     writeFileSync(join(HERE, '..', '..', 'BENCHMARKS.md'), report);
     console.log(report);
   } finally {

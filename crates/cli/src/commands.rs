@@ -1,7 +1,6 @@
 //! What each subcommand does.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,7 +10,7 @@ use meridian_engine::{Engine, EngineError, LoadRequest};
 use meridian_model::{
     DatasetFormat, DatasetInfo, DatasetSource, UserError, table_name_from_file_name,
 };
-use meridian_samples::{SampleError, telemetry, transactions, write_csv, write_parquet};
+use meridian_samples::{SampleError, SampleFilesError, SampleFormat, write_files};
 use url::Url;
 
 use crate::args::{Cli, Command, SampleFileFormat};
@@ -193,52 +192,16 @@ fn write_samples(
     seed: u64,
     formats: &[SampleFileFormat],
 ) -> Result<(), CliError> {
-    std::fs::create_dir_all(out).map_err(|source| CliError::Open {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    for format in formats {
-        for table in ["transactions", "telemetry"] {
-            let extension = match format {
-                SampleFileFormat::Parquet => "parquet",
-                SampleFileFormat::Csv => "csv",
-            };
-            let path = out.join(format!("{table}.{extension}"));
-            let written = write_sample(table, *format, rows, seed, &path);
-            written.map_err(|source| CliError::Write {
-                path: path.clone(),
-                source,
-            })?;
-            eprintln!("wrote {}", path.display());
-        }
-    }
-    Ok(())
-}
-
-fn write_sample(
-    table: &str,
-    format: SampleFileFormat,
-    rows: usize,
-    seed: u64,
-    path: &Path,
-) -> Result<(), SampleError> {
-    let file = BufWriter::new(File::create(path)?);
-    match (table, format) {
-        ("transactions", SampleFileFormat::Parquet) => write_parquet(
-            transactions::schema(),
-            transactions::generate(rows, seed),
-            file,
-            None,
-        ),
-        ("transactions", SampleFileFormat::Csv) => {
-            write_csv(transactions::generate(rows, seed), file)
-        }
-        (_, SampleFileFormat::Parquet) => write_parquet(
-            telemetry::schema(),
-            telemetry::generate(rows, seed),
-            file,
-            None,
-        ),
-        (_, SampleFileFormat::Csv) => write_csv(telemetry::generate(rows, seed), file),
-    }
+    let formats: Vec<SampleFormat> = formats
+        .iter()
+        .map(|format| match format {
+            SampleFileFormat::Parquet => SampleFormat::Parquet,
+            SampleFileFormat::Csv => SampleFormat::Csv,
+        })
+        .collect();
+    let report = |path: &Path| eprintln!("wrote {}", path.display());
+    write_files(out, rows, seed, &formats, report).map_err(|error| match error {
+        SampleFilesError::Folder { path, source } => CliError::Open { path, source },
+        SampleFilesError::File { path, source } => CliError::Write { path, source },
+    })
 }

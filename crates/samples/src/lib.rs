@@ -5,12 +5,17 @@
 //! battery, signal, connection and app latency as they drain, drop and recover.
 //! The same seed gives the same rows on every platform, wasm included.
 
+// Writing files is for native programs: the browser has no file system.
+#[cfg(not(target_arch = "wasm32"))]
+mod files;
 mod places;
 mod random;
 pub mod telemetry;
 pub mod transactions;
 mod write;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use files::{SampleFilesError, TABLE_NAMES, write_files};
 pub use places::{CITIES, City, Store, stores};
 pub use write::{SampleError, SampleFormat, write_csv, write_parquet};
 

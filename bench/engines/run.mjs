@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeAll, launch } from '../../tests/e2e/support/app.mjs';
-import { appDist } from '../../tests/e2e/support/env.mjs';
+import { appDist, required } from '../../tests/e2e/support/env.mjs';
 import { startServer } from '../../tests/e2e/support/server.mjs';
 import { compareAnswers } from './agree.mjs';
 import { browserMemory } from './memory.mjs';
@@ -109,7 +109,7 @@ function sample(name, rows) {
   const file = join(folder, `${name}.parquet`);
   if (!existsSync(file)) {
     console.error(`Generating ${rows.toLocaleString('en')} rows of the sample tables…`);
-    run(required('MERIDIAN_SAMPLES_BIN'), [String(rows), folder]);
+    run(required('MERIDIAN_SAMPLES_BIN', "the samples crate's binary (scripts/bench-engines.sh sets it)"), [String(rows), folder]);
   }
   return file;
 }
@@ -124,17 +124,10 @@ function arrowStream(parquet, table) {
   const file = parquet.replace(/\.parquet$/, '.arrows');
   if (!existsSync(file) || statSync(file).mtimeMs < statSync(parquet).mtimeMs) {
     const naive = TABLES.meridian.includes(table) ? ['--naive', 'ts'] : [];
-    run(required('BENCH_PYTHON'), [join(HERE, 'arrow_stream.py'), parquet, `${file}.part`, ...naive]);
+    run(required('BENCH_PYTHON', 'a Python with pyarrow (scripts/bench-engines.sh sets it)'), [join(HERE, 'arrow_stream.py'), parquet, `${file}.part`, ...naive]);
     renameSync(`${file}.part`, file);
   }
   return file;
-}
-
-/** An input the script sets, or a sentence saying which is missing. */
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the benchmark with scripts/bench-engines.sh.`);
-  return value;
 }
 
 /** The full-scan aggregate over the large chosen file. */

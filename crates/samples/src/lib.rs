@@ -15,7 +15,7 @@ pub mod transactions;
 mod write;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use files::{SampleFilesError, TABLE_NAMES, write_files};
+pub use files::{SampleFilesError, write_files};
 pub use places::{CITIES, City, Store, stores};
 pub use write::{SampleError, SampleFormat, write_csv, write_parquet};
 

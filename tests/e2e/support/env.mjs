@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-function required(name, what) {
+/** An input from the environment, or an error saying what it must be. */
+export function required(name, what) {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: it must be ${what}.`);
   return value;
